@@ -1,0 +1,109 @@
+// The store's public contract: what the rest of the server may ask of storage (SQLite or PostgreSQL).
+import type { AuthMethod, HostAuthInput } from '../../shared/api-types.js';
+import type { HostKeyInfo } from '../../shared/terminal-protocol.js';
+
+/** A host with its decrypted credential. Only server code that connects upstream sees this. */
+export interface HostRecord {
+  id: string;
+  name: string;
+  address: string;
+  port: number;
+  username: string;
+  authMethod: AuthMethod;
+  /** Decrypted secret; null for keyboard-interactive. */
+  credential: HostAuthInput;
+  source: 'ui' | 'config';
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface NewHost {
+  name: string;
+  address: string;
+  port: number;
+  username: string;
+  auth: HostAuthInput;
+  source: 'ui' | 'config';
+}
+
+export interface HostPatch {
+  name?: string;
+  address?: string;
+  port?: number;
+  username?: string;
+  /** Omitted: keep the stored credential. */
+  auth?: HostAuthInput;
+}
+
+export interface PinnedHostKey extends HostKeyInfo {
+  trustedAt: number;
+}
+export interface PendingHostKey extends HostKeyInfo {
+  seenAt: number;
+}
+
+export interface HostStore {
+  list(): Promise<HostRecord[]>;
+  get(id: string): Promise<HostRecord | undefined>;
+  getByName(name: string): Promise<HostRecord | undefined>;
+  /** Throws StoreConflictError when the name is taken. */
+  create(host: NewHost): Promise<HostRecord>;
+  /** Returns undefined when no such host. Throws StoreConflictError when the new name is taken. */
+  update(id: string, patch: HostPatch): Promise<HostRecord | undefined>;
+  /** Also forgets the host's keys. Returns false when no such host. */
+  remove(id: string): Promise<boolean>;
+}
+
+export interface HostKeyStore {
+  getPinned(hostId: string): Promise<PinnedHostKey | undefined>;
+  /** Pin this key (first use accepted, or an admin accepted a change) and clear any pending key. */
+  pin(hostId: string, key: HostKeyInfo): Promise<void>;
+  getPending(hostId: string): Promise<PendingHostKey | undefined>;
+  /** Remember a key that differs from the pinned one so an admin can accept it by fingerprint. */
+  setPending(hostId: string, key: HostKeyInfo): Promise<void>;
+  /** Forget pinned and pending keys: the next connection asks again. */
+  forget(hostId: string): Promise<void>;
+}
+
+export interface LoginSession {
+  identity: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface ApiTokenRecord {
+  id: string;
+  name: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+/** Secrets (links, session ids, tokens) are stored only as SHA-256 hashes; callers pass the raw value. */
+export interface AuthStore {
+  createLoginLink(token: string, expiresAt: number): Promise<void>;
+  /** Marks the link used and returns true only if it existed, was unused and not expired at `now`. */
+  redeemLoginLink(token: string, now: number): Promise<boolean>;
+  createLoginSession(sessionId: string, identity: string, now: number, expiresAt: number): Promise<void>;
+  getLoginSession(sessionId: string, now: number): Promise<LoginSession | undefined>;
+  deleteLoginSession(sessionId: string): Promise<void>;
+  createApiToken(token: string, name: string, now: number): Promise<ApiTokenRecord>;
+  /** Finds the token and records its use. */
+  useApiToken(token: string, now: number): Promise<ApiTokenRecord | undefined>;
+  listApiTokens(): Promise<ApiTokenRecord[]>;
+  deleteApiToken(id: string): Promise<boolean>;
+}
+
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  readonly hosts: HostStore;
+  readonly hostKeys: HostKeyStore;
+  readonly auth: AuthStore;
+  close(): Promise<void>;
+}
+
+export class StoreConflictError extends Error {
+  constructor(what: string) {
+    super(what);
+    this.name = 'StoreConflictError';
+  }
+}
