@@ -1,0 +1,82 @@
+// Local mode authentication: the one-time owner login link, browser login sessions, and owner-created API tokens.
+import { parse as parseCookies } from 'hono/utils/cookie';
+import { LOGIN_LINK_TTL_MS, LOGIN_SESSION_TTL_MS } from '../config/defaults.js';
+import { newSecretToken } from '../crypto/tokens.js';
+import type { ApiTokenRecord, AuthStore } from '../store/types.js';
+import { OWNER_PRINCIPAL, ownerIdentity, type Identity } from './identity.js';
+
+export const SESSION_COOKIE = 'porthole_session';
+export const API_TOKEN_PREFIX = 'pt_';
+
+/** What a request presents; the same for HTTP requests and WebSocket upgrades. */
+export interface Credentials {
+  cookieHeader?: string | undefined;
+  authorizationHeader?: string | undefined;
+}
+
+export class LocalAuth {
+  constructor(
+    private readonly store: AuthStore,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** A fresh one-time link. The token sits in the URL fragment so it never reaches logs, proxies or Referer. */
+  async issueLoginLink(baseUrl: string): Promise<string> {
+    const token = newSecretToken();
+    await this.store.createLoginLink(token, this.now() + LOGIN_LINK_TTL_MS);
+    return `${baseUrl}/login#${token}`;
+  }
+
+  /** Exchanges a login-link token for a new browser session id, or undefined if the link is unknown, used or expired. */
+  async redeemLoginLink(token: string): Promise<{ sessionId: string; maxAgeSeconds: number } | undefined> {
+    const now = this.now();
+    if (!(await this.store.redeemLoginLink(token, now))) return undefined;
+    const sessionId = newSecretToken();
+    await this.store.createLoginSession(sessionId, OWNER_PRINCIPAL, now, now + LOGIN_SESSION_TTL_MS);
+    return { sessionId, maxAgeSeconds: Math.floor(LOGIN_SESSION_TTL_MS / 1000) };
+  }
+
+  async logout(credentials: Credentials): Promise<void> {
+    const sessionId = sessionIdFrom(credentials.cookieHeader);
+    if (sessionId) await this.store.deleteLoginSession(sessionId);
+  }
+
+  /** Bearer token first (scripts), then the session cookie (the page). Undefined means not logged in. */
+  async identify(credentials: Credentials): Promise<Identity | undefined> {
+    const bearer = bearerFrom(credentials.authorizationHeader);
+    if (bearer !== undefined) {
+      const token = bearer.startsWith(API_TOKEN_PREFIX) ? await this.store.useApiToken(bearer, this.now()) : undefined;
+      return token ? ownerIdentity('token', `token ${token.name}`) : undefined;
+    }
+    const sessionId = sessionIdFrom(credentials.cookieHeader);
+    if (!sessionId) return undefined;
+    const session = await this.store.getLoginSession(sessionId, this.now());
+    return session?.identity === OWNER_PRINCIPAL ? ownerIdentity('browser') : undefined;
+  }
+
+  async createApiToken(name: string): Promise<ApiTokenRecord & { token: string }> {
+    const token = newSecretToken(API_TOKEN_PREFIX);
+    const record = await this.store.createApiToken(token, name, this.now());
+    return { ...record, token };
+  }
+
+  listApiTokens(): Promise<ApiTokenRecord[]> {
+    return this.store.listApiTokens();
+  }
+
+  deleteApiToken(id: string): Promise<boolean> {
+    return this.store.deleteApiToken(id);
+  }
+}
+
+export function sessionIdFrom(cookieHeader: string | undefined): string | undefined {
+  if (!cookieHeader) return undefined;
+  const value = parseCookies(cookieHeader, SESSION_COOKIE)[SESSION_COOKIE];
+  return value && value.length <= 200 ? value : undefined;
+}
+
+function bearerFrom(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const match = /^Bearer\s+(\S{1,200})$/i.exec(header.trim());
+  return match ? match[1] : '';
+}

@@ -1,0 +1,62 @@
+// Reads porthole.yaml: gateway settings and hosts defined as code. Errors name the field and the bad value.
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+const configHostSchema = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    address: z.string().trim().min(1).max(253),
+    port: z.number().int().min(1).max(65535).default(22),
+    user: z.string().trim().min(1).max(64),
+    password: z.string().min(1).optional(),
+    privateKeyFile: z.string().min(1).optional(),
+    passphrase: z.string().optional(),
+    keyboardInteractive: z.boolean().optional(),
+  })
+  .strict()
+  .refine((h) => [h.password, h.privateKeyFile, h.keyboardInteractive].filter(Boolean).length === 1, {
+    message: 'give exactly one of password, privateKeyFile or keyboardInteractive: true',
+  });
+
+export const configFileSchema = z
+  .object({
+    listen: z.string().min(1).optional(),
+    port: z.number().int().min(0).max(65535).optional(),
+    dataDir: z.string().min(1).optional(),
+    databaseUrl: z.string().min(1).optional(),
+    detachGraceSeconds: z.number().int().min(0).max(7 * 24 * 3600).optional(),
+    /** Extra origins the page may be served from, e.g. "https://porthole.example.ts.net". */
+    publicOrigins: z.array(z.string().url()).optional(),
+    hosts: z.array(configHostSchema).default([]),
+  })
+  .strict();
+
+export type ConfigFile = z.output<typeof configFileSchema>;
+export type ConfigHost = z.output<typeof configHostSchema>;
+
+/** Parses YAML text; throws an Error that names the file, the field path and the problem. */
+export function parseConfigFile(text: string, fileName: string): ConfigFile {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text) ?? {};
+  } catch (err) {
+    throw new Error(`${fileName}: not valid YAML: ${(err as Error).message}`);
+  }
+  const result = configFileSchema.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`);
+    throw new Error(`${fileName}: ${problems.join('; ')}`);
+  }
+  return result.data;
+}
+
+/** Reads and parses the file; a relative privateKeyFile is resolved against the file's folder. */
+export function readConfigFile(path: string): ConfigFile {
+  const config = parseConfigFile(readFileSync(path, 'utf8'), path);
+  for (const host of config.hosts) {
+    if (host.privateKeyFile) host.privateKeyFile = resolve(dirname(path), host.privateKeyFile);
+  }
+  return config;
+}

@@ -1,0 +1,42 @@
+// /api/auth: redeem the one-time owner login link for a session cookie, and log out.
+import { Hono } from 'hono';
+import { deleteCookie, setCookie } from 'hono/cookie';
+import { redeemLoginLinkSchema } from '../../../shared/api-types.js';
+import { SESSION_COOKIE, type LocalAuth } from '../../auth/local-auth.js';
+import type { Logger } from '../../log.js';
+import { ApiFailure, readJson } from '../errors.js';
+import type { OriginPolicy } from '../origin-policy.js';
+import { assertSameSite } from '../request-guards.js';
+
+export function authRoutes(auth: LocalAuth, policy: OriginPolicy, log: Logger) {
+  const app = new Hono();
+
+  app.post('/login-link', async (c) => {
+    // Login CSRF: a foreign page must not log a browser in with the attacker's link.
+    assertSameSite(c.req.header('x-porthole-csrf'), c.req.header('origin'), policy);
+    const { token } = await readJson(c, redeemLoginLinkSchema);
+    const session = await auth.redeemLoginLink(token);
+    if (!session) {
+      log.warn({ event: 'auth.login_link_refused' }, 'login link refused (unknown, used or expired)');
+      throw new ApiFailure('unauthorized', 'this login link was already used or has expired; restart the gateway or run `npm run login-link` for a new one');
+    }
+    setCookie(c, SESSION_COOKIE, session.sessionId, {
+      httpOnly: true,
+      sameSite: 'Strict',
+      path: '/',
+      maxAge: session.maxAgeSeconds,
+      secure: new URL(c.req.url).protocol === 'https:',
+    });
+    log.info({ event: 'auth.login' }, 'owner logged in with the login link');
+    return c.body(null, 204);
+  });
+
+  app.post('/logout', async (c) => {
+    assertSameSite(c.req.header('x-porthole-csrf'), c.req.header('origin'), policy);
+    await auth.logout({ cookieHeader: c.req.header('cookie') });
+    deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    return c.body(null, 204);
+  });
+
+  return app;
+}

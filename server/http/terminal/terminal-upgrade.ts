@@ -1,0 +1,86 @@
+// Accepts terminal WebSocket upgrades: checks Host, Origin and login before attaching the socket to its session.
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { CloseCode } from '../../../shared/close-codes.js';
+import { MAX_TERMINAL_CLIENT_MESSAGE_BYTES, MAX_TERMINAL_COLS, MAX_TERMINAL_ROWS, MIN_TERMINAL_COLS, MIN_TERMINAL_ROWS } from '../../../shared/limits.js';
+import type { LocalAuth } from '../../auth/local-auth.js';
+import type { Logger } from '../../log.js';
+import type { SessionRegistry } from '../../sessions/session-registry.js';
+import { isAllowedHost, isAllowedOrigin, type OriginPolicy } from '../origin-policy.js';
+import { WebSocketViewer } from './websocket-viewer.js';
+
+const TERMINAL_PATH = /^\/api\/sessions\/([A-Za-z0-9-]{1,64})\/terminal$/;
+const HEARTBEAT_MS = 20_000;
+
+export interface TerminalUpgradeDeps {
+  auth: LocalAuth;
+  policy: OriginPolicy;
+  sessions: SessionRegistry;
+  log: Logger;
+}
+
+export function createTerminalUpgrade(deps: TerminalUpgradeDeps) {
+  // ws enforces a hard ceiling; our own check below closes oversize messages with a clearer code first.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * MAX_TERMINAL_CLIENT_MESSAGE_BYTES, perMessageDeflate: false });
+  const viewers = new Set<WebSocketViewer>();
+  const heartbeat = setInterval(() => viewers.forEach((v) => v.checkAlive()), HEARTBEAT_MS);
+  heartbeat.unref();
+
+  function refuse(socket: Duplex, status: number, text: string): void {
+    socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  }
+
+  function acceptThenClose(req: IncomingMessage, socket: Duplex, head: Buffer, code: number, reason: string): void {
+    wss.handleUpgrade(req, socket, head, (ws) => ws.close(code, reason));
+  }
+
+  async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    socket.on('error', () => socket.destroy());
+    const url = new URL(req.url ?? '/', 'http://gateway.invalid');
+    const match = TERMINAL_PATH.exec(url.pathname);
+    if (!match) return refuse(socket, 404, 'Not Found');
+    // Cross-site WebSocket hijacking defence: browsers always send Origin; a foreign one never upgrades.
+    const origin = req.headers.origin;
+    if (!isAllowedHost(deps.policy, req.headers.host) || !isAllowedOrigin(deps.policy, origin)) {
+      deps.log.warn({ event: 'ws.origin_refused', origin, host: req.headers.host }, 'websocket upgrade from a foreign origin refused');
+      return refuse(socket, 403, 'Forbidden');
+    }
+    const identity = await deps.auth.identify({ cookieHeader: req.headers.cookie, authorizationHeader: req.headers.authorization });
+    if (!identity || (identity.via === 'browser' && origin === undefined)) {
+      return acceptThenClose(req, socket, head, CloseCode.unauthorized, 'not logged in');
+    }
+    const session = deps.sessions.get(match[1]!);
+    if (!session || session.principal !== identity.principal) {
+      return acceptThenClose(req, socket, head, CloseCode.sessionNotFound, 'no such session (it ended or its grace period passed)');
+    }
+    const size = {
+      cols: clampInt(url.searchParams.get('cols'), MIN_TERMINAL_COLS, MAX_TERMINAL_COLS, 80),
+      rows: clampInt(url.searchParams.get('rows'), MIN_TERMINAL_ROWS, MAX_TERMINAL_ROWS, 24),
+    };
+    wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+      const viewer = new WebSocketViewer(ws, identity, session, deps.log.child({ session: session.id }));
+      viewers.add(viewer);
+      ws.on('close', () => viewers.delete(viewer));
+      session.attach(viewer, size);
+    });
+  }
+
+  return {
+    handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+      handleUpgrade(req, socket, head).catch((err) => {
+        deps.log.error({ event: 'ws.upgrade_failed', err }, 'websocket upgrade failed');
+        refuse(socket, 500, 'Internal Server Error');
+      });
+    },
+    close(): void {
+      clearInterval(heartbeat);
+      wss.close();
+    },
+  };
+}
+
+function clampInt(value: string | null, min: number, max: number, fallback: number): number {
+  const n = Number(value);
+  return Number.isInteger(n) ? Math.min(max, Math.max(min, n)) : fallback;
+}

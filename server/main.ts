@@ -1,0 +1,42 @@
+// Command-line entry point: `node dist/server/main.js [--port N] [--listen ADDR] [--data-dir DIR] [--config FILE]`.
+import { loadConfig } from './config/config.js';
+import { startGateway } from './gateway.js';
+import { createLogger } from './log.js';
+
+const log = createLogger();
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.argv.slice(2), process.env);
+  if (config.allowNonLoopbackBind) {
+    log.warn({ event: 'gateway.unsafe_bind', listen: config.listenHost }, 'UNSAFE: listening beyond loopback was explicitly allowed');
+  }
+  const gateway = await startGateway(config, { log });
+  const link = await gateway.newLoginLink();
+  // The link goes to the terminal, not the log: logs are shipped and kept, a one-time secret should not be.
+  process.stderr.write(`\n  Porthole is running at ${gateway.url}\n  Open this one-time owner login link (valid 24 hours):\n\n    ${link}\n\n`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ event: 'gateway.stopping', signal }, 'shutting down');
+    gateway.close().then(
+      () => process.exit(0),
+      (err) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+// A bug in one session must not take the others down; log it loudly and carry on.
+process.on('uncaughtException', (err) => log.fatal({ event: 'process.uncaught', err }, 'uncaught exception'));
+process.on('unhandledRejection', (err) => log.error({ event: 'process.unhandled_rejection', err }, 'unhandled rejection'));
+
+main().catch((err: Error) => {
+  process.stderr.write(`porthole: ${err.message}\n`);
+  process.exit(1);
+});

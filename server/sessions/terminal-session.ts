@@ -1,0 +1,280 @@
+// A live SSH terminal session: one upstream shell, any number of attached viewers, a screen mirror, a grace period.
+import { randomUUID } from 'node:crypto';
+import { CloseCode } from '../../shared/close-codes.js';
+import { FLOW_HIGH_WATERMARK_BYTES, FLOW_LOW_WATERMARK_BYTES } from '../../shared/limits.js';
+import type { ConnectStage, HostKeyInfo, TerminalServerMessage } from '../../shared/terminal-protocol.js';
+import type { SessionView } from '../../shared/api-types.js';
+import type { Logger } from '../log.js';
+import { describeFailure, SshSessionError } from '../protocols/ssh/classify-error.js';
+import { judgeHostKey } from '../protocols/ssh/host-key.js';
+import type { KeyboardInteractiveQuestion, OpenShellCallbacks, OpenShellRequest, SshShell } from '../protocols/ssh/open-ssh-shell.js';
+import type { HostKeyStore, HostRecord } from '../store/types.js';
+import { FlowGate } from './flow-gate.js';
+import { PendingQuestion } from './pending-question.js';
+import { ScreenMirror } from './screen-mirror.js';
+import type { TerminalViewer } from './viewer.js';
+
+const TYPE_AHEAD_LIMIT_BYTES = 64 * 1024;
+
+export interface TerminalSessionDeps {
+  hostKeys: HostKeyStore;
+  log: Logger;
+  openShell: (req: OpenShellRequest, cb: OpenShellCallbacks) => Promise<SshShell>;
+  lookup?: OpenShellRequest['lookup'];
+  graceMs: number;
+  connectTimeoutMs: number;
+  questionTimeoutMs: number;
+  onEnded: (session: TerminalSession) => void;
+}
+
+export class TerminalSession {
+  readonly id = randomUUID();
+  readonly createdAt = Date.now();
+  private stage: ConnectStage | 'closed' | 'created' = 'created';
+  private readonly viewers = new Map<TerminalViewer, { buffering: Uint8Array[] | null }>();
+  private readonly gate: FlowGate<TerminalViewer>;
+  private readonly abort = new AbortController();
+  private shell: SshShell | undefined;
+  private mirror: ScreenMirror | undefined;
+  private question: PendingQuestion<unknown> | undefined;
+  private detachTimer: NodeJS.Timeout | undefined;
+  private detachedUntil: number | null = null;
+  private size = { cols: 80, rows: 24 };
+  private typeAhead: Uint8Array[] = [];
+  private typeAheadBytes = 0;
+  private readonly log: Logger;
+
+  constructor(
+    readonly principal: string,
+    readonly host: HostRecord,
+    private readonly deps: TerminalSessionDeps,
+  ) {
+    this.log = deps.log.child({ session: this.id, host: host.name });
+    this.gate = new FlowGate(FLOW_HIGH_WATERMARK_BYTES, FLOW_LOW_WATERMARK_BYTES, (paused) => {
+      if (paused) this.shell?.stream.pause();
+      else this.shell?.stream.resume();
+    });
+    this.startDetachTimer();
+  }
+
+  get isClosed(): boolean {
+    return this.stage === 'closed';
+  }
+
+  view(): SessionView {
+    return {
+      id: this.id,
+      hostId: this.host.id,
+      hostName: this.host.name,
+      protocol: 'ssh',
+      stage: this.stage === 'created' ? 'resolving' : this.stage,
+      viewers: this.viewers.size,
+      createdAt: this.createdAt,
+      detachedUntil: this.detachedUntil,
+    };
+  }
+
+  /** Attach a browser. The first attach opens the upstream shell at that browser's size. */
+  attach(viewer: TerminalViewer, size: { cols: number; rows: number }): void {
+    if (this.stage === 'closed') return viewer.close(CloseCode.sessionNotFound, 'this session has ended');
+    this.stopDetachTimer();
+    this.gate.add(viewer);
+    const attached = (restored: boolean): TerminalServerMessage => ({
+      type: 'attached', sessionId: this.id, hostId: this.host.id, hostName: this.host.name, restored, ...this.size,
+    });
+    if (this.stage === 'created') {
+      this.viewers.set(viewer, { buffering: null });
+      this.size = size;
+      viewer.sendControl(attached(false));
+      void this.start();
+      return;
+    }
+    if (!this.shell || !this.mirror) {
+      // Still connecting: show where we are and any question waiting for a person.
+      this.viewers.set(viewer, { buffering: null });
+      viewer.sendControl(attached(false));
+      viewer.sendControl({ type: 'stage', stage: this.stage as ConnectStage });
+      if (this.question) viewer.sendControl(this.question.message);
+      return;
+    }
+    // Live: buffer output from this instant, send the screen as it is now, then the buffered output.
+    const state = { buffering: [] as Uint8Array[] | null };
+    this.viewers.set(viewer, state);
+    void this.mirror.snapshot().then((snap) => {
+      if (!this.viewers.has(viewer)) return;
+      viewer.sendControl({ ...attached(true), cols: snap.cols, rows: snap.rows } as TerminalServerMessage);
+      const screen = new TextEncoder().encode(snap.data);
+      viewer.sendOutput(screen);
+      this.gate.sent(viewer, screen.length);
+      for (const chunk of state.buffering ?? []) viewer.sendOutput(chunk);
+      state.buffering = null;
+      viewer.sendControl({ type: 'stage', stage: 'ready' });
+      if (viewer.canControl && (size.cols !== this.size.cols || size.rows !== this.size.rows)) this.resize(viewer, size.cols, size.rows);
+    });
+  }
+
+  detach(viewer: TerminalViewer): void {
+    if (!this.viewers.delete(viewer)) return;
+    this.gate.remove(viewer);
+    if (this.viewers.size === 0 && !this.isClosed) this.startDetachTimer();
+  }
+
+  input(viewer: TerminalViewer, bytes: Uint8Array): void {
+    if (!viewer.canControl || this.isClosed) return;
+    if (!this.shell) {
+      // Type-ahead: keys pressed while connecting reach the shell once it starts (bounded).
+      if (this.typeAheadBytes + bytes.length <= TYPE_AHEAD_LIMIT_BYTES) {
+        this.typeAhead.push(bytes);
+        this.typeAheadBytes += bytes.length;
+      }
+      return;
+    }
+    if (!this.shell.stream.write(bytes)) {
+      // The SSH window is full (a huge paste): stop reading this viewer until the host catches up.
+      viewer.pauseInput();
+      this.shell.stream.once('drain', () => viewer.resumeInput());
+    }
+  }
+
+  resize(viewer: TerminalViewer, cols: number, rows: number): void {
+    if (!viewer.canControl) return;
+    this.size = { cols, rows };
+    this.shell?.resize(cols, rows);
+    this.mirror?.resize(cols, rows);
+  }
+
+  acknowledge(viewer: TerminalViewer, bytes: number): void {
+    this.gate.acked(viewer, bytes);
+  }
+
+  answer(viewer: TerminalViewer, kind: 'hostkey-answer' | 'prompt-answer', answer: unknown): void {
+    if (!viewer.canControl || !this.question || this.question.expects !== kind) return;
+    this.question.settle(answer);
+  }
+
+  /** Ends the session for everyone: closes viewers with `code` and disposes the upstream. */
+  end(code: number, reason: string): void {
+    if (this.stage === 'closed') return;
+    this.stage = 'closed';
+    this.stopDetachTimer();
+    this.question?.cancel(new Error(reason));
+    this.abort.abort();
+    for (const viewer of [...this.viewers.keys()]) viewer.close(code, reason);
+    this.viewers.clear();
+    this.shell?.dispose();
+    this.mirror?.dispose();
+    this.log.info({ event: 'session.end', reason }, 'terminal session ended');
+    this.deps.onEnded(this);
+  }
+
+  private async start(): Promise<void> {
+    this.log.info({ event: 'session.start', address: this.host.address, port: this.host.port }, 'opening terminal session');
+    try {
+      const shell = await this.deps.openShell(
+        { host: this.host, cols: this.size.cols, rows: this.size.rows, timeoutMs: this.deps.connectTimeoutMs, signal: this.abort.signal, lookup: this.deps.lookup },
+        {
+          onStage: (stage) => this.setStage(stage),
+          verifyHostKey: (key) => this.verifyHostKey(key),
+          answerPrompts: (q) => this.ask<string[]>({ type: 'prompt', ...q } satisfies KeyboardInteractiveQuestion & { type: 'prompt' }),
+        },
+      );
+      if (this.isClosed) return shell.dispose();
+      this.shell = shell;
+      this.mirror = new ScreenMirror({ cols: this.size.cols, rows: this.size.rows });
+      this.wireStream(shell);
+      this.setStage('ready');
+      if (this.gate.isPaused) shell.stream.pause();
+      for (const bytes of this.typeAhead.splice(0)) shell.stream.write(bytes);
+      this.typeAheadBytes = 0;
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  private wireStream(shell: SshShell): void {
+    let exit: { exitCode: number | null; signal: string | null } | undefined;
+    shell.stream.on('data', (chunk: Buffer) => this.broadcastOutput(chunk));
+    shell.stream.stderr.on('data', (chunk: Buffer) => this.broadcastOutput(chunk));
+    shell.stream.on('exit', (code: number | null, signal?: string) => {
+      exit = { exitCode: typeof code === 'number' ? code : null, signal: signal ?? null };
+    });
+    shell.stream.on('close', () => {
+      if (this.isClosed) return;
+      if (exit) {
+        this.broadcast({ type: 'exit', ...exit });
+        this.end(CloseCode.sessionEnded, exit.exitCode === null ? 'the shell was ended' : `the shell exited with code ${exit.exitCode}`);
+      } else {
+        this.fail(new SshSessionError('closed-by-host', describeFailure('closed-by-host', this.host.name)));
+      }
+    });
+    shell.ssh.connection?.on('error', (err) => this.log.warn({ event: 'ssh.connection_error', err: err.message }, 'ssh connection error'));
+  }
+
+  private broadcastOutput(chunk: Buffer): void {
+    this.mirror?.feed(chunk);
+    for (const [viewer, state] of this.viewers) {
+      if (state.buffering) state.buffering.push(chunk);
+      else viewer.sendOutput(chunk);
+      this.gate.sent(viewer, chunk.length);
+    }
+  }
+
+  private broadcast(message: TerminalServerMessage): void {
+    for (const viewer of this.viewers.keys()) viewer.sendControl(message);
+  }
+
+  private setStage(stage: ConnectStage): void {
+    if (this.isClosed) return;
+    this.stage = stage;
+    this.broadcast({ type: 'stage', stage });
+  }
+
+  private async verifyHostKey(presented: HostKeyInfo): Promise<boolean> {
+    const pinned = await this.deps.hostKeys.getPinned(this.host.id);
+    const verdict = judgeHostKey(pinned, presented);
+    if (verdict === 'trusted') return true;
+    if (verdict === 'changed') {
+      await this.deps.hostKeys.setPending(this.host.id, presented);
+      const message = `${describeFailure('host-key-changed', this.host.name)} Pinned ${pinned!.fingerprint}, presented ${presented.fingerprint}.`;
+      throw new SshSessionError('host-key-changed', message, { hostKey: { pinned: { algorithm: pinned!.algorithm, fingerprint: pinned!.fingerprint }, presented } });
+    }
+    const accept = await this.ask<boolean>({ type: 'hostkey', key: presented }).catch(() => false);
+    if (accept === true) {
+      await this.deps.hostKeys.pin(this.host.id, presented);
+      this.log.info({ event: 'hostkey.trusted_first_use', fingerprint: presented.fingerprint }, 'host key trusted on first use');
+    }
+    return accept === true;
+  }
+
+  private ask<Answer>(message: Extract<TerminalServerMessage, { type: 'hostkey' | 'prompt' }>): Promise<Answer> {
+    const question = new PendingQuestion<Answer>(message, this.deps.questionTimeoutMs);
+    this.question = question as PendingQuestion<unknown>;
+    this.broadcast(message);
+    return question.answer.finally(() => {
+      if (this.question === (question as PendingQuestion<unknown>)) this.question = undefined;
+    });
+  }
+
+  private fail(err: unknown): void {
+    if (this.isClosed) return;
+    const failure = err instanceof SshSessionError ? err : new SshSessionError('internal', describeFailure('internal', this.host.name));
+    if (!(err instanceof SshSessionError)) this.log.error({ event: 'session.internal_error', err }, 'unexpected session failure');
+    this.log.warn({ event: `ssh.${failure.kind}`, cause: failure.extra.cause }, failure.message);
+    const hostKey = failure.extra.hostKey as { pinned: HostKeyInfo; presented: HostKeyInfo } | undefined;
+    this.broadcast({ type: 'error', kind: failure.kind, message: failure.message, ...(hostKey ? { hostKey } : {}) });
+    this.end(CloseCode.upstreamFailed, failure.kind);
+  }
+
+  private startDetachTimer(): void {
+    this.stopDetachTimer();
+    this.detachedUntil = Date.now() + this.deps.graceMs;
+    this.detachTimer = setTimeout(() => this.end(CloseCode.sessionEnded, 'nobody re-attached within the grace period'), this.deps.graceMs);
+    this.detachTimer.unref();
+  }
+
+  private stopDetachTimer(): void {
+    clearTimeout(this.detachTimer);
+    this.detachTimer = undefined;
+    this.detachedUntil = null;
+  }
+}

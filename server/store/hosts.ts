@@ -1,0 +1,120 @@
+// Host repository: rows in `hosts`, with the credential sealed by the secret box and opened only into a HostRecord.
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Selectable } from 'kysely';
+import { hostAuthInputSchema, type HostAuthInput } from '../../shared/api-types.js';
+import type { SecretBox } from '../crypto/secret-box.js';
+import { isUniqueViolation } from './errors.js';
+import type { Database, HostsTable } from './schema-types.js';
+import { StoreConflictError, type HostPatch, type HostRecord, type HostStore, type NewHost } from './types.js';
+
+type HostRow = Selectable<HostsTable>;
+
+/** Binds a ciphertext to its row: a credential copied onto another host (by someone with DB access) will not open. */
+export function credentialContext(hostId: string): string {
+  return `host:${hostId}`;
+}
+
+export function createHostStore(db: Kysely<Database>, box: SecretBox, now: () => number): HostStore {
+  const seal = (hostId: string, auth: HostAuthInput) => box.encrypt(JSON.stringify(auth), credentialContext(hostId));
+
+  function toRecord(row: HostRow): HostRecord {
+    return {
+      id: row.id,
+      name: row.name,
+      address: row.address,
+      port: row.port,
+      username: row.username,
+      authMethod: row.auth_method,
+      credential: openCredential(box, row),
+      source: row.source,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+  }
+
+  /** Runs a write that may hit the unique name index; a clash becomes StoreConflictError. */
+  async function guardName<T>(name: string | undefined, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new StoreConflictError(`a host named "${name}" already exists`);
+      throw err;
+    }
+  }
+
+  return {
+    async list() {
+      const rows = await db.selectFrom('hosts').selectAll().orderBy('name').orderBy('id').execute();
+      return rows.map(toRecord);
+    },
+
+    async get(id) {
+      const row = await db.selectFrom('hosts').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && toRecord(row);
+    },
+
+    async getByName(name) {
+      const row = await db.selectFrom('hosts').selectAll().where('name', '=', name).executeTakeFirst();
+      return row && toRecord(row);
+    },
+
+    async create(host: NewHost) {
+      const id = randomUUID();
+      const at = now();
+      const row: HostRow = {
+        id,
+        name: host.name,
+        address: host.address,
+        port: host.port,
+        username: host.username,
+        auth_method: host.auth.method,
+        credential_enc: seal(id, host.auth),
+        source: host.source,
+        created_at: at,
+        updated_at: at,
+      };
+      await guardName(host.name, () => db.insertInto('hosts').values(row).execute());
+      return toRecord(row);
+    },
+
+    async update(id: string, patch: HostPatch) {
+      const changes: Partial<HostRow> = { updated_at: now() };
+      if (patch.name !== undefined) changes.name = patch.name;
+      if (patch.address !== undefined) changes.address = patch.address;
+      if (patch.port !== undefined) changes.port = patch.port;
+      if (patch.username !== undefined) changes.username = patch.username;
+      if (patch.auth !== undefined) {
+        changes.auth_method = patch.auth.method;
+        changes.credential_enc = seal(id, patch.auth);
+      }
+      // One statement: no window where another writer's change is lost between a read and a write.
+      const row = await guardName(patch.name, () =>
+        db.updateTable('hosts').set(changes).where('id', '=', id).returningAll().executeTakeFirst(),
+      );
+      return row && toRecord(row);
+    },
+
+    async remove(id) {
+      // host_keys and pending_host_keys go with it (ON DELETE CASCADE).
+      const result = await db.deleteFrom('hosts').where('id', '=', id).executeTakeFirst();
+      return result.numDeletedRows > 0n;
+    },
+  };
+}
+
+/** Errors here name the host, never the secret. */
+function openCredential(box: SecretBox, row: HostRow): HostAuthInput {
+  let value: unknown;
+  try {
+    value = JSON.parse(box.decrypt(row.credential_enc, credentialContext(row.id)));
+  } catch (err) {
+    throw new Error(`host ${row.id} (${row.name}): cannot open the stored credential (was secret.key replaced?)`, {
+      cause: err,
+    });
+  }
+  const parsed = hostAuthInputSchema.safeParse(value);
+  if (!parsed.success || parsed.data.method !== row.auth_method) {
+    throw new Error(`host ${row.id}: stored credential does not match auth method ${row.auth_method}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,108 @@
+// Starts an in-process gateway on a free loopback port with a temp data dir, a captured log and a logged-in API client.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { CSRF_HEADER, type HostView } from '../../shared/api-types.js';
+import type { GatewayConfig } from '../../server/config/config.js';
+import { startGateway, type Gateway } from '../../server/gateway.js';
+import { createLogger } from '../../server/log.js';
+import { TerminalClient } from './terminal-client.js';
+
+export interface TestGateway {
+  gateway: Gateway;
+  url: string;
+  /** Everything the gateway logged, as JSON lines (tests assert secrets never appear here). */
+  logText(): string;
+  /** Cookie of a browser login made through the one-time link. */
+  cookie: string;
+  api<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  addHost(host: { name: string; address: string; port: number; username: string; auth: unknown }): Promise<HostView>;
+  openTerminal(hostId: string, options?: { cols?: number; rows?: number; trustHostKey?: boolean }): Promise<{ client: TerminalClient; sessionId: string }>;
+  attach(sessionId: string, options?: { cols?: number; rows?: number }): Promise<TerminalClient>;
+  close(): Promise<void>;
+}
+
+/** Resolves like an /etc/hosts with only loopback names, so no test ever sends a DNS query off the machine. */
+async function hostsFileLookup(name: string): Promise<string> {
+  if (name === 'localhost' || name.endsWith('.localhost')) return '127.0.0.1';
+  throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${name}`), { code: 'ENOTFOUND' });
+}
+
+export async function startTestGateway(overrides: Partial<GatewayConfig> = {}): Promise<TestGateway> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'porthole-test-'));
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(chunk.toString());
+      done();
+    },
+  });
+  const config: GatewayConfig = {
+    listenHost: '127.0.0.1',
+    port: 0,
+    dataDir,
+    databaseUrl: undefined,
+    detachGraceMs: 60_000,
+    publicOrigins: [],
+    configFile: undefined,
+    hosts: [],
+    allowNonLoopbackBind: false,
+    ...overrides,
+  };
+  const gateway = await startGateway(config, {
+    log: createLogger({ level: 'debug', destination }),
+    connectTimeoutMs: 5_000,
+    lookup: hostsFileLookup,
+  });
+  const url = gateway.url;
+  const origin = url;
+
+  const link = await gateway.newLoginLink();
+  const token = link.split('#')[1]!;
+  const login = await fetch(`${url}/api/auth/login-link`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin, [CSRF_HEADER]: '1' },
+    body: JSON.stringify({ token }),
+  });
+  if (login.status !== 204) throw new Error(`login failed: HTTP ${login.status} ${await login.text()}`);
+  const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
+
+  async function api<T>(method: string, path: string, body?: unknown) {
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers: { cookie, origin, [CSRF_HEADER]: '1', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+  }
+
+  function attach(sessionId: string, options: { cols?: number; rows?: number; trustHostKey?: boolean } = {}) {
+    const wsUrl = `${url.replace('http', 'ws')}/api/sessions/${sessionId}/terminal?cols=${options.cols ?? 80}&rows=${options.rows ?? 24}`;
+    return TerminalClient.open({ url: wsUrl, headers: { cookie, origin }, trustHostKey: options.trustHostKey ?? true });
+  }
+
+  return {
+    gateway,
+    url,
+    cookie,
+    logText: () => lines.join(''),
+    api,
+    async addHost(host) {
+      const res = await api<HostView>('POST', '/api/hosts', host);
+      if (res.status !== 201) throw new Error(`add host failed: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body;
+    },
+    async openTerminal(hostId, options = {}) {
+      const res = await api<{ id: string }>('POST', '/api/sessions', { hostId });
+      if (res.status !== 201) throw new Error(`open session failed: ${res.status} ${JSON.stringify(res.body)}`);
+      return { client: await attach(res.body.id, options), sessionId: res.body.id };
+    },
+    attach,
+    async close() {
+      await gateway.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
