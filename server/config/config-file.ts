@@ -1,6 +1,7 @@
 // Reads porthole.yaml: gateway settings and hosts defined as code. Errors name the field and the bad value.
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
@@ -52,11 +53,14 @@ export function parseConfigFile(text: string, fileName: string): ConfigFile {
   return result.data;
 }
 
-/** Reads and parses the file; a relative privateKeyFile is resolved against the file's folder. */
+/** Reads and parses the file; a relative privateKeyFile is resolved against the file's folder, `~/` against home. */
 export function readConfigFile(path: string): ConfigFile {
   const config = parseConfigFile(readFileSync(path, 'utf8'), path);
   for (const host of config.hosts) {
-    if (host.privateKeyFile) host.privateKeyFile = resolve(dirname(path), host.privateKeyFile);
+    if (host.privateKeyFile) {
+      const file = host.privateKeyFile.startsWith('~/') ? join(homedir(), host.privateKeyFile.slice(2)) : host.privateKeyFile;
+      host.privateKeyFile = resolve(dirname(path), file);
+    }
   }
   return config;
 }

@@ -1,0 +1,23 @@
+# Porthole gateway image: build the page and the server, then run them as a non-root user with /data as the volume.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+# better-sqlite3 and ssh2's native crypto compile from source.
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json ./
+RUN npm ci
+COPY . .
+RUN npm run build && npm prune --omit=dev
+
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production PORTHOLE_DATA_DIR=/data
+COPY --from=build /app/package.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+RUN install -d -o node -g node -m 0700 /data
+USER node
+VOLUME ["/data"]
+# Loopback by default: run it in the network namespace of a tailscale sidecar and publish with `tailscale serve`.
+EXPOSE 8470
+HEALTHCHECK --interval=30s --timeout=3s CMD ["node", "-e", "fetch('http://127.0.0.1:8470/api/health').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+CMD ["node", "dist/server/main.js"]

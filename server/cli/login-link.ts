@@ -1,0 +1,22 @@
+// `npm run login-link`: mints a fresh one-time owner login link for a gateway that is already running (same data dir).
+import { LocalAuth } from '../auth/local-auth.js';
+import { loadConfig } from '../config/config.js';
+import { createSecretBox, loadOrCreateSecretKey } from '../crypto/secret-box.js';
+import { openStore } from '../store/index.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.argv.slice(2), process.env);
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, secretBox: createSecretBox(loadOrCreateSecretKey(config.dataDir)) });
+  try {
+    const host = config.listenHost.includes(':') ? `[${config.listenHost}]` : config.listenHost;
+    const link = await new LocalAuth(store.auth).issueLoginLink(`http://${host}:${config.port}`);
+    process.stdout.write(`${link}\n`);
+  } finally {
+    await store.close();
+  }
+}
+
+main().catch((err: Error) => {
+  process.stderr.write(`porthole login-link: ${err.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,66 @@
+// Unit tests for settings resolution: precedence, the loopback-only bind rule, and config-file errors that name the field.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseConfigFile } from './config-file.js';
+import { isLoopbackAddress, loadConfig, UNSAFE_BIND_FLAG } from './config.js';
+
+const cwd = () => mkdtempSync(join(tmpdir(), 'porthole-config-'));
+
+describe('loadConfig', () => {
+  it('defaults to loopback, port 8470, ./data and a 5 minute grace', () => {
+    const dir = cwd();
+    const config = loadConfig([], {}, dir);
+    expect(config).toMatchObject({ listenHost: '127.0.0.1', port: 8470, dataDir: join(dir, 'data'), detachGraceMs: 300_000, databaseUrl: undefined });
+  });
+
+  it('prefers flags over environment over the file', () => {
+    const dir = cwd();
+    writeFileSync(join(dir, 'porthole.yaml'), 'port: 9001\ndetachGraceSeconds: 10\n');
+    expect(loadConfig([], {}, dir).port).toBe(9001);
+    expect(loadConfig([], { PORTHOLE_PORT: '9002' }, dir).port).toBe(9002);
+    expect(loadConfig(['--port', '9003'], { PORTHOLE_PORT: '9002' }, dir).port).toBe(9003);
+    expect(loadConfig([], {}, dir).detachGraceMs).toBe(10_000);
+  });
+
+  it.each([
+    ['0.0.0.0', false],
+    ['192.168.1.5', false],
+    ['::', false],
+    ['127.0.0.1', true],
+    ['127.8.9.10', true],
+    ['::1', true],
+    ['[::1]', true],
+    ['localhost', true],
+  ])('listening on %s is loopback: %s', (host, loopback) => {
+    expect(isLoopbackAddress(host)).toBe(loopback);
+  });
+
+  it('refuses a non-loopback bind unless the loudly named flag is given', () => {
+    const dir = cwd();
+    expect(() => loadConfig(['--listen', '0.0.0.0'], {}, dir)).toThrow(/refusing to listen on "0.0.0.0".*--unsafe-listen-beyond-loopback/);
+    expect(loadConfig(['--listen', '0.0.0.0', UNSAFE_BIND_FLAG], {}, dir).listenHost).toBe('0.0.0.0');
+  });
+
+  it('names a bad port value', () => {
+    expect(() => loadConfig(['--port', 'eighty'], {}, cwd())).toThrow(/"eighty" is not a TCP port/);
+  });
+});
+
+describe('porthole.yaml', () => {
+  it('reads hosts with exactly one way to log in', () => {
+    const config = parseConfigFile('hosts:\n  - { name: pi, address: 10.0.0.2, user: pi, password: x }\n', 'p.yaml');
+    expect(config.hosts[0]).toMatchObject({ name: 'pi', port: 22, password: 'x' });
+  });
+
+  it.each([
+    ['hosts:\n  - { name: pi, address: a, user: u }\n', /hosts\.0: give exactly one of password/],
+    ['hosts:\n  - { name: pi, address: a, user: u, password: x, keyboardInteractive: true }\n', /exactly one/],
+    ['port: "high"\n', /port:/],
+    ['colour: blue\n', /colour/],
+    ['hosts: [\n', /not valid YAML/],
+  ])('names the problem in %j', (text, message) => {
+    expect(() => parseConfigFile(text, 'p.yaml')).toThrow(message);
+  });
+});
