@@ -29,7 +29,7 @@ async function hostsFileLookup(name: string): Promise<string> {
   throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${name}`), { code: 'ENOTFOUND' });
 }
 
-export async function startTestGateway(overrides: Partial<GatewayConfig> = {}): Promise<TestGateway> {
+export async function startTestGateway(overrides: Partial<GatewayConfig> = {}, connectTimeoutMs = 5_000): Promise<TestGateway> {
   const dataDir = mkdtempSync(join(tmpdir(), 'porthole-test-'));
   const lines: string[] = [];
   const destination = new Writable({
@@ -52,7 +52,7 @@ export async function startTestGateway(overrides: Partial<GatewayConfig> = {}): 
   };
   const gateway = await startGateway(config, {
     log: createLogger({ level: 'debug', destination }),
-    connectTimeoutMs: 5_000,
+    connectTimeoutMs,
     lookup: hostsFileLookup,
   });
   const url = gateway.url;

@@ -34,7 +34,9 @@ export function errorKindOf(err: unknown): TerminalErrorKind {
   if (e?.level === 'client-authentication') return 'auth-failed';
   if (e?.level === 'client-timeout') return 'timeout';
   if (typeof e?.message === 'string' && /authentication methods failed/i.test(e.message)) return 'auth-failed';
+  if (typeof e?.message === 'string' && /connection lost before handshake|no response from server/i.test(e.message)) return 'closed-by-host';
   if (e?.level === 'protocol' || e?.level === 'handshake') return 'protocol-error';
+  if (typeof e?.message === 'string' && /identification string|protocol version|handshake failed|no matching/i.test(e.message)) return 'protocol-error';
   return 'internal';
 }
 

@@ -185,9 +185,23 @@ class Watchdog {
 
   race<T>(work: Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.rejectCurrent = reject;
+      const current = (err: Error) => reject(err);
+      this.rejectCurrent = current;
       this.arm();
-      work.then(resolve, reject).finally(() => this.stop());
+      // Only the race that is still current may disarm: the next one can start before this settles.
+      const done = () => {
+        if (this.rejectCurrent === current) this.stop();
+      };
+      work.then(
+        (value) => {
+          done();
+          resolve(value);
+        },
+        (err) => {
+          done();
+          reject(err);
+        },
+      );
     });
   }
 
