@@ -8,6 +8,8 @@
 export class FlowGate<Consumer> {
   private readonly backlog = new Map<Consumer, number>();
   private paused = false;
+  /** The largest backlog any consumer has had: the memory bound, observable. */
+  peakBacklog = 0;
 
   constructor(
     private readonly high: number,
@@ -38,6 +40,7 @@ export class FlowGate<Consumer> {
     const current = this.backlog.get(consumer);
     if (current === undefined) return;
     this.backlog.set(consumer, current + bytes);
+    if (current + bytes > this.peakBacklog) this.peakBacklog = current + bytes;
     if (!this.paused && current + bytes > this.high) this.set(true);
   }
 

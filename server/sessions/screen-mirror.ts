@@ -50,6 +50,11 @@ export class ScreenMirror {
     this.idleMs = options.idleMs ?? 100;
   }
 
+  /** Raw output waiting to be parsed (bounded by retainBytes). */
+  get queuedBytes(): number {
+    return this.pendingBytes;
+  }
+
   feed(chunk: Uint8Array): void {
     if (this.disposed) return;
     this.pending.push(chunk);

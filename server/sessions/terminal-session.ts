@@ -74,6 +74,11 @@ export class TerminalSession {
     };
   }
 
+  /** Memory-relevant counters: what flow control and the mirror hold at most. */
+  stats(): { peakViewerBacklogBytes: number; mirrorQueuedBytes: number; outputPaused: boolean } {
+    return { peakViewerBacklogBytes: this.gate.peakBacklog, mirrorQueuedBytes: this.mirror?.queuedBytes ?? 0, outputPaused: this.gate.isPaused };
+  }
+
   /** Attach a browser. The first attach opens the upstream shell at that browser's size. */
   attach(viewer: TerminalViewer, size: { cols: number; rows: number }): void {
     if (this.stage === 'closed') return viewer.close(CloseCode.sessionNotFound, 'this session has ended');

@@ -26,7 +26,7 @@ export interface OpenShellRequest {
   host: HostRecord;
   cols: number;
   rows: number;
-  /** Limit for each stretch of waiting on the network (not on a person). */
+  /** Longest silence from the network while opening (time spent waiting on a person does not count). */
   timeoutMs: number;
   signal: AbortSignal;
   /** Name resolution; the system resolver unless a test supplies its own (tests must not query real DNS). */
@@ -51,6 +51,7 @@ export async function openSshShell(req: OpenShellRequest, cb: OpenShellCallbacks
     return new SshSessionError(kind, describeFailure(kind, target), { cause: (err as Error)?.message });
   };
   const watchdog = new Watchdog(req.timeoutMs);
+  const onHostData = () => watchdog.touch();
   let socket: Socket | undefined;
   const ssh = new NodeSSH();
   const abort = () => {
@@ -66,6 +67,7 @@ export async function openSshShell(req: OpenShellRequest, cb: OpenShellCallbacks
     cb.onStage('connecting');
     socket = await watchdog.race(connectTcp(address, host.port));
     socket.setNoDelay(true); // keystrokes are tiny: never wait for Nagle
+    socket.on('data', onHostData); // the limit is on silence, not on slow PAM delays
     throwIfAborted(req.signal);
 
     cb.onStage('authenticating');
@@ -127,6 +129,7 @@ export async function openSshShell(req: OpenShellRequest, cb: OpenShellCallbacks
     if (req.signal.aborted) throw new SshSessionError('closed-by-host', 'The session was closed before it opened.');
     throw fail(err);
   } finally {
+    socket?.off('data', onHostData);
     watchdog.stop();
     req.signal.removeEventListener('abort', abort);
   }
@@ -176,7 +179,7 @@ function throwIfAborted(signal: AbortSignal): void {
   if (signal.aborted) throw new Error('aborted');
 }
 
-/** Times network waits; a pending question from a person stops the clock until answered. */
+/** Times network silence; anything the host sends restarts the clock, a pending question from a person stops it. */
 class Watchdog {
   private timer: NodeJS.Timeout | undefined;
   private rejectCurrent: ((err: Error) => void) | undefined;
@@ -212,6 +215,11 @@ class Watchdog {
       this.paused--;
       this.arm();
     });
+  }
+
+  /** The host said something: restart the silence clock. */
+  touch(): void {
+    if (this.timer) this.arm();
   }
 
   stop(): void {
