@@ -1,0 +1,61 @@
+// One host on the hosts page: who and where, how it logs in, its key status, and Connect.
+import type { AuthMethod, HostView } from '../../shared/api-types';
+import { h } from '../ui/dom';
+import { icon } from '../ui/icons';
+import { hostKeyStatus } from './host-key';
+
+const AUTH_LABEL: Record<AuthMethod, string> = {
+  password: 'Password',
+  key: 'Private key',
+  'keyboard-interactive': 'Asks each time',
+};
+
+export interface HostCardHooks {
+  connect(host: HostView, button: HTMLElement): void;
+  edit(host: HostView): void;
+  remove(host: HostView): void;
+  changed(): void;
+}
+
+function target(host: HostView): string {
+  const address = host.address.includes(':') && !host.address.startsWith('[') ? `[${host.address}]` : host.address;
+  return `${host.username}@${address}${host.port === 22 ? '' : `:${host.port}`}`;
+}
+
+export function hostCard(host: HostView, hooks: HostCardHooks): HTMLElement {
+  const fromConfig = host.source === 'config';
+  // A real link, so middle-click or "open in new tab" starts a session in another browser tab.
+  const connect = h(
+    'a',
+    { class: 'btn btn-primary', href: `/terminal?host=${encodeURIComponent(host.id)}`, 'aria-label': `Connect to ${host.name}` },
+    icon('terminal', 16),
+    'Connect',
+  );
+  connect.addEventListener('click', (ev: MouseEvent) => {
+    if (ev.button !== 0 || ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.altKey) return;
+    ev.preventDefault();
+    hooks.connect(host, connect);
+  });
+
+  const manage = fromConfig
+    ? []
+    : [
+        h('button', { type: 'button', class: 'btn btn-ghost btn-icon btn-sm', title: 'Edit', 'aria-label': `Edit ${host.name}`, onclick: () => hooks.edit(host) }, icon('edit', 16)),
+        h('button', { type: 'button', class: 'btn btn-ghost btn-icon btn-sm', title: 'Remove', 'aria-label': `Remove ${host.name}`, onclick: () => hooks.remove(host) }, icon('trash', 16)),
+      ];
+
+  return h(
+    'article',
+    { class: 'card host-card', 'aria-label': host.name },
+    h(
+      'div',
+      { class: 'host-top' },
+      h('div', { class: 'host-icon' }, icon('server', 20)),
+      h('div', { class: 'host-id' }, h('h3', null, host.name), h('div', { class: 'host-target mono', title: target(host) }, target(host))),
+      h('div', { class: 'host-manage' }, manage),
+    ),
+    h('div', { class: 'host-meta' }, h('span', { class: 'badge' }, AUTH_LABEL[host.authMethod]), fromConfig ? h('span', { class: 'badge', title: 'Defined in porthole.yaml: edit it there.' }, icon('lock', 12), 'porthole.yaml, read-only') : null),
+    hostKeyStatus(host, hooks.changed),
+    h('div', { class: 'host-actions' }, connect),
+  );
+}

@@ -1,0 +1,129 @@
+// Unit tests for the host dialog's request building: validation, and "empty secret keeps the stored one".
+import { describe, expect, it } from 'vitest';
+import type { HostView } from '../../shared/api-types';
+import { buildCreateRequest, buildUpdateRequest, formValuesFrom, type HostFormValues } from './host-form-values';
+
+const KEY = '-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----';
+
+const base: HostFormValues = {
+  name: ' nas ',
+  address: 'nas.lan',
+  port: '22',
+  username: 'pi',
+  method: 'password',
+  password: 'hunter2',
+  privateKey: '',
+  passphrase: '',
+};
+
+const existing: HostView = {
+  id: 'h1',
+  name: 'nas',
+  address: 'nas.lan',
+  port: 22,
+  username: 'pi',
+  authMethod: 'key',
+  hasPassphrase: true,
+  source: 'ui',
+  hostKey: null,
+  pendingHostKey: null,
+  createdAt: 0,
+  updatedAt: 0,
+};
+
+describe('buildCreateRequest', () => {
+  it('trims and builds a password host', () => {
+    expect(buildCreateRequest(base)).toEqual({
+      ok: true,
+      value: { name: 'nas', address: 'nas.lan', port: 22, username: 'pi', auth: { method: 'password', password: 'hunter2' } },
+    });
+  });
+
+  it('builds a key host with passphrase and a trailing newline', () => {
+    const r = buildCreateRequest({ ...base, method: 'key', privateKey: KEY, passphrase: 'pp' });
+    expect(r).toMatchObject({ ok: true, value: { auth: { method: 'key', privateKey: `${KEY}\n`, passphrase: 'pp' } } });
+  });
+
+  it('omits an empty passphrase', () => {
+    const r = buildCreateRequest({ ...base, method: 'key', privateKey: KEY });
+    expect(r.ok && r.value.auth).toEqual({ method: 'key', privateKey: `${KEY}\n` });
+  });
+
+  it('needs no secret for keyboard-interactive', () => {
+    const r = buildCreateRequest({ ...base, method: 'keyboard-interactive', password: '' });
+    expect(r.ok && r.value.auth).toEqual({ method: 'keyboard-interactive' });
+  });
+
+  it('defaults an empty port to 22', () => {
+    const r = buildCreateRequest({ ...base, port: '' });
+    expect(r.ok && r.value.port).toBe(22);
+  });
+
+  it.each<[Partial<HostFormValues>, keyof HostFormValues]>([
+    [{ name: '  ' }, 'name'],
+    [{ name: 'x'.repeat(101) }, 'name'],
+    [{ address: '' }, 'address'],
+    [{ address: 'pi@nas' }, 'address'],
+    [{ address: 'has space' }, 'address'],
+    [{ port: '0' }, 'port'],
+    [{ port: '65536' }, 'port'],
+    [{ port: '22.5' }, 'port'],
+    [{ port: 'ssh' }, 'port'],
+    [{ username: '' }, 'username'],
+    [{ username: 'a b' }, 'username'],
+    [{ username: 'me@host' }, 'username'],
+    [{ password: '' }, 'password'],
+    [{ method: 'key', privateKey: '' }, 'privateKey'],
+    [{ method: 'key', privateKey: 'ssh-ed25519 AAAA... (a public key)' }, 'privateKey'],
+  ])('rejects %o on field %s', (change, field) => {
+    const r = buildCreateRequest({ ...base, ...change });
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.field).toBe(field);
+      expect(r.message.length).toBeGreaterThan(5);
+    }
+  });
+
+  it('accepts IPv6 and IPv4 addresses', () => {
+    expect(buildCreateRequest({ ...base, address: 'fd7a:115c:a1e0::1' }).ok).toBe(true);
+    expect(buildCreateRequest({ ...base, address: '[::1]' }).ok).toBe(true);
+    expect(buildCreateRequest({ ...base, address: '100.64.0.7' }).ok).toBe(true);
+  });
+});
+
+describe('buildUpdateRequest', () => {
+  const edit = (change: Partial<HostFormValues>) => ({ ...formValuesFrom(existing), ...change });
+
+  it('keeps the stored key when the secret fields stay empty', () => {
+    expect(buildUpdateRequest(edit({ name: 'nas2' }), existing)).toEqual({
+      ok: true,
+      value: { name: 'nas2', address: 'nas.lan', port: 22, username: 'pi' },
+    });
+  });
+
+  it('sends a new key when one is pasted', () => {
+    const r = buildUpdateRequest(edit({ privateKey: KEY }), existing);
+    expect(r.ok && r.value.auth).toEqual({ method: 'key', privateKey: `${KEY}\n` });
+  });
+
+  it('asks for the key again when only the passphrase changed', () => {
+    expect(buildUpdateRequest(edit({ passphrase: 'new' }), existing)).toMatchObject({ ok: false, field: 'privateKey' });
+  });
+
+  it('needs the new secret when switching method', () => {
+    expect(buildUpdateRequest(edit({ method: 'password' }), existing)).toMatchObject({ ok: false, field: 'password' });
+    const r = buildUpdateRequest(edit({ method: 'password', password: 'pw' }), existing);
+    expect(r.ok && r.value.auth).toEqual({ method: 'password', password: 'pw' });
+  });
+
+  it('switching to keyboard-interactive sends the method alone', () => {
+    const r = buildUpdateRequest(edit({ method: 'keyboard-interactive' }), existing);
+    expect(r.ok && r.value.auth).toEqual({ method: 'keyboard-interactive' });
+  });
+
+  it('keeps keyboard-interactive without sending auth', () => {
+    const ki = { ...existing, authMethod: 'keyboard-interactive' as const };
+    const r = buildUpdateRequest({ ...formValuesFrom(ki) }, ki);
+    expect(r.ok && 'auth' in r.value).toBe(false);
+  });
+});

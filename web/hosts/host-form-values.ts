@@ -1,0 +1,104 @@
+// Turns the host dialog's fields into a create or update request, with checks a person can act on (pure).
+import type { AuthMethod, CreateHostRequest, HostView, UpdateHostRequest } from '../../shared/api-types';
+
+export interface HostFormValues {
+  name: string;
+  address: string;
+  port: string;
+  username: string;
+  method: AuthMethod;
+  password: string;
+  privateKey: string;
+  passphrase: string;
+}
+
+export type FormResult<T> = { ok: true; value: T } | { ok: false; field: keyof HostFormValues; message: string };
+
+type Basics = Required<Pick<CreateHostRequest, 'name' | 'address' | 'port' | 'username'>>;
+
+// These repeat the server's rules (shared/api-types.ts) only to answer before a round trip; the server decides.
+function checkBasics(v: HostFormValues): FormResult<Basics> {
+  const name = v.name.trim();
+  const address = v.address.trim();
+  const username = v.username.trim();
+  const port = v.port.trim() === '' ? 22 : Number(v.port.trim());
+  if (!name) return { ok: false, field: 'name', message: 'Give the host a name.' };
+  if (name.length > 100) return { ok: false, field: 'name', message: 'The name is longer than 100 characters.' };
+  if (!address) return { ok: false, field: 'address', message: 'Enter a host name or IP address.' };
+  if (!/^[A-Za-z0-9._:%\-[\]]{1,253}$/.test(address)) {
+    return { ok: false, field: 'address', message: 'An address is a host name, IPv4 or IPv6 address (no spaces or "user@").' };
+  }
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    return { ok: false, field: 'port', message: 'The port is a whole number from 1 to 65535.' };
+  }
+  if (!username) return { ok: false, field: 'username', message: 'Enter the user to log in as.' };
+  if (!/^[^\s:@]{1,64}$/.test(username)) {
+    return { ok: false, field: 'username', message: 'A user name has no spaces, ":" or "@" (at most 64 characters).' };
+  }
+  return { ok: true, value: { name, address, port, username } };
+}
+
+type AuthInput = CreateHostRequest['auth'];
+
+function newAuth(v: HostFormValues): FormResult<AuthInput> {
+  switch (v.method) {
+    case 'password':
+      return v.password
+        ? { ok: true, value: { method: 'password', password: v.password } }
+        : { ok: false, field: 'password', message: 'Enter the password.' };
+    case 'key': {
+      const privateKey = v.privateKey.trim();
+      if (!privateKey) return { ok: false, field: 'privateKey', message: 'Paste the private key or load it from a file.' };
+      if (!/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(privateKey)) {
+        return { ok: false, field: 'privateKey', message: 'That does not look like a private key (it starts with "-----BEGIN … PRIVATE KEY-----").' };
+      }
+      // ssh2 wants the trailing newline of a PEM block.
+      const value: AuthInput = { method: 'key', privateKey: `${privateKey}\n` };
+      if (v.passphrase) value.passphrase = v.passphrase;
+      return { ok: true, value };
+    }
+    case 'keyboard-interactive':
+      return { ok: true, value: { method: 'keyboard-interactive' } };
+  }
+}
+
+export function buildCreateRequest(v: HostFormValues): FormResult<CreateHostRequest> {
+  const basics = checkBasics(v);
+  if (!basics.ok) return basics;
+  const auth = newAuth(v);
+  if (!auth.ok) return auth;
+  return { ok: true, value: { ...basics.value, auth: auth.value } };
+}
+
+/**
+ * Empty secret fields keep the stored secret: `auth` is sent only when the method changes or a new
+ * secret was typed. Switching to password or key therefore needs the new secret.
+ */
+export function buildUpdateRequest(v: HostFormValues, existing: HostView): FormResult<UpdateHostRequest> {
+  const basics = checkBasics(v);
+  if (!basics.ok) return basics;
+  const sameMethod = v.method === existing.authMethod;
+  const typedSecret = v.method === 'password' ? v.password !== '' : v.method === 'key' ? v.privateKey.trim() !== '' : false;
+  if (sameMethod && !typedSecret) {
+    if (v.method === 'key' && v.passphrase) {
+      return { ok: false, field: 'privateKey', message: 'To change the passphrase, paste the private key again too.' };
+    }
+    return { ok: true, value: basics.value };
+  }
+  const auth = newAuth(v);
+  if (!auth.ok) return auth;
+  return { ok: true, value: { ...basics.value, auth: auth.value } };
+}
+
+export function formValuesFrom(host: HostView | null): HostFormValues {
+  return {
+    name: host?.name ?? '',
+    address: host?.address ?? '',
+    port: String(host?.port ?? 22),
+    username: host?.username ?? '',
+    method: host?.authMethod ?? 'password',
+    password: '',
+    privateKey: '',
+    passphrase: '',
+  };
+}

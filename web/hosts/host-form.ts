@@ -1,0 +1,142 @@
+// The add/edit host dialog: name, address, port, user, and how to log in (password, private key, keyboard-interactive).
+import type { AuthMethod, HostView } from '../../shared/api-types';
+import { api } from '../api';
+import { showDialog } from '../ui/dialog';
+import { h, uid } from '../ui/dom';
+import { icon } from '../ui/icons';
+import { buildCreateRequest, buildUpdateRequest, formValuesFrom, type HostFormValues } from './host-form-values';
+
+const METHODS: [AuthMethod, string][] = [
+  ['password', 'Password'],
+  ['key', 'Private key'],
+  ['keyboard-interactive', 'Ask each time'],
+];
+const MAX_KEY_FILE_BYTES = 16 * 1024;
+
+type Control = HTMLInputElement | HTMLTextAreaElement;
+
+function field(label: string, control: Control, hint?: string): HTMLElement {
+  control.id ||= uid('f');
+  const hintEl = hint ? h('span', { class: 'hint', id: `${control.id}-hint` }, hint) : null;
+  if (hintEl) control.setAttribute('aria-describedby', hintEl.id);
+  return h('div', { class: 'field' }, h('label', { for: control.id }, label), control, hintEl);
+}
+
+/** Opens the dialog; resolves with the saved host, or undefined when cancelled. */
+export function openHostForm(existing: HostView | null): Promise<HostView | undefined> {
+  const v = formValuesFrom(existing);
+  const editing = existing !== null;
+  const keep = (what: string): string => (editing ? `Leave empty to keep the stored ${what}` : '');
+  const input = (name: keyof HostFormValues, attrs: Record<string, string | boolean> = {}): HTMLInputElement =>
+    h('input', { class: 'input', name, value: v[name], autocomplete: 'off', spellcheck: 'false', ...attrs });
+
+  const controls = {
+    name: input('name', { placeholder: 'nas', autofocus: true, maxlength: '100' }),
+    address: input('address', { placeholder: 'nas.lan or 192.168.1.10', autocapitalize: 'off' }),
+    port: input('port', { inputmode: 'numeric', placeholder: '22' }),
+    username: input('username', { placeholder: 'root', autocapitalize: 'off' }),
+    password: input('password', { type: 'password', autocomplete: 'new-password', placeholder: keep('password') }),
+    privateKey: h('textarea', {
+      class: 'textarea',
+      name: 'privateKey',
+      spellcheck: 'false',
+      placeholder: editing ? keep('key') : '-----BEGIN OPENSSH PRIVATE KEY-----\n…\n-----END OPENSSH PRIVATE KEY-----',
+    }),
+    passphrase: input('passphrase', { type: 'password', autocomplete: 'new-password', placeholder: editing && existing.hasPassphrase ? 'Stored' : 'None' }),
+  } satisfies Partial<Record<keyof HostFormValues, Control>>;
+
+  const radios = METHODS.map(([value, label]) =>
+    h('label', null, h('input', { type: 'radio', name: 'method', value, checked: value === v.method }), label),
+  );
+  const sections: Record<AuthMethod, HTMLElement> = {
+    password: h('div', { class: 'stack' }, field('Password', controls.password)),
+    key: h('div', { class: 'stack' }, keyFileButton(controls.privateKey), field('Passphrase (optional)', controls.passphrase)),
+    'keyboard-interactive': h(
+      'p',
+      { class: 'alert alert-info' },
+      icon('lock', 16),
+      h('span', null, 'Nothing is stored. When you connect, the host’s questions (password, one-time code…) are shown to you.'),
+    ),
+  };
+  const method = (): AuthMethod => (radios.map((r) => r.querySelector('input')!).find((r) => r.checked)?.value as AuthMethod) ?? 'password';
+  const showMethod = (): void => {
+    for (const [m, el] of Object.entries(sections)) el.hidden = m !== method();
+  };
+  for (const r of radios) r.addEventListener('change', showMethod);
+  showMethod();
+
+  const body = [
+    field('Name', controls.name, 'Shown on the hosts list and on terminal tabs.'),
+    h('div', { class: 'field-row' }, field('Address', controls.address), field('Port', controls.port)),
+    field('User', controls.username),
+    h('div', { class: 'field' }, h('span', { class: 'label', id: 'auth-label' }, 'Log in with'), h('div', { class: 'segmented', role: 'radiogroup', 'aria-labelledby': 'auth-label' }, radios)),
+    ...Object.values(sections),
+    editing && existing.authMethod !== 'keyboard-interactive'
+      ? h('p', { class: 'hint muted' }, 'Secrets are never shown again. Empty secret fields keep what is stored.')
+      : null,
+  ].filter((x): x is HTMLElement => x !== null);
+
+  return showDialog<HostView>({
+    title: editing ? `Edit ${existing.name}` : 'Add a host',
+    size: 'lg',
+    body,
+    actions: [
+      {
+        label: editing ? 'Save' : 'Add host',
+        isDefault: true,
+        run: async () => {
+          for (const c of Object.values(controls)) c.removeAttribute('aria-invalid');
+          const values: HostFormValues = {
+            name: controls.name.value,
+            address: controls.address.value,
+            port: controls.port.value,
+            username: controls.username.value,
+            method: method(),
+            password: controls.password.value,
+            privateKey: controls.privateKey.value,
+            passphrase: controls.passphrase.value,
+          };
+          const fail = (field: keyof HostFormValues, message: string): never => {
+            const bad = (controls as Partial<Record<keyof HostFormValues, Control>>)[field];
+            bad?.setAttribute('aria-invalid', 'true');
+            bad?.focus();
+            throw new Error(message);
+          };
+          if (editing) {
+            const update = buildUpdateRequest(values, existing);
+            return update.ok ? api.updateHost(existing.id, update.value) : fail(update.field, update.message);
+          }
+          const create = buildCreateRequest(values);
+          return create.ok ? api.createHost(create.value) : fail(create.field, create.message);
+        },
+      },
+    ],
+  }).result;
+}
+
+/** The key textarea plus "Load from file…", which reads the file locally (it is only sent on Save). */
+function keyFileButton(area: HTMLTextAreaElement): HTMLElement {
+  const file = h('input', { type: 'file', class: 'sr-only', tabindex: '-1', 'aria-hidden': 'true' });
+  const status = h('span', { class: 'hint', 'aria-live': 'polite' });
+  file.addEventListener('change', async () => {
+    const chosen = file.files?.[0];
+    if (!chosen) return;
+    if (chosen.size > MAX_KEY_FILE_BYTES) {
+      status.textContent = `${chosen.name} is too large for a private key (over 16 KiB).`;
+      return;
+    }
+    area.value = await chosen.text();
+    status.textContent = `Loaded ${chosen.name}. Make sure it is the private key, not the .pub file.`;
+    file.value = '';
+  });
+  const pick = h('button', { type: 'button', class: 'btn btn-sm', onclick: () => file.click() }, icon('upload', 16), 'Load from file…');
+  area.id = uid('key');
+  return h(
+    'div',
+    { class: 'field' },
+    h('div', { class: 'row' }, h('label', { for: area.id, class: 'label spacer' }, 'Private key'), pick),
+    area,
+    file,
+    status,
+  );
+}

@@ -1,0 +1,45 @@
+// A handful of line icons (24x24, stroke) drawn as inline SVG so the page needs no icon font or image.
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+const PATHS = {
+  plus: 'M12 5v14M5 12h14',
+  terminal: 'M4 17l6-5-6-5M12 19h8',
+  edit: 'M4 20h4L19 9l-4-4L4 16v4zM13.5 6.5l4 4',
+  trash: 'M4 7h16M10 11v6M14 11v6M6 7l1 13h10l1-13M9 7V4h6v3',
+  close: 'M6 6l12 12M18 6L6 18',
+  key: 'M14 10a4 4 0 1 0-3.5 3.96L9 15.5V18h2.5v2H14v-3.5l.04-.04A4 4 0 0 0 14 10zM15.5 8.5h.01',
+  warning: 'M12 3L2 20h20L12 3zM12 10v4M12 17h.01',
+  check: 'M5 12l5 5L20 7',
+  search: 'M11 18a7 7 0 1 0 0-14 7 7 0 0 0 0 14zM20 20l-4-4',
+  up: 'M6 15l6-6 6 6',
+  down: 'M6 9l6 6 6-6',
+  copy: 'M9 9h11v11H9zM5 15H4V4h11v1',
+  refresh: 'M20 11a8 8 0 0 0-14.9-3M4 4v4h4M4 13a8 8 0 0 0 14.9 3M20 20v-4h-4',
+  server: 'M4 5h16v6H4zM4 13h16v6H4zM8 8h.01M8 16h.01',
+  logout: 'M15 4h4v16h-4M10 8l-4 4 4 4M6 12h11',
+  lock: 'M6 11h12v9H6zM8 11V8a4 4 0 0 1 8 0v3',
+  shield: 'M12 3l8 3v6c0 5-3.5 8-8 9-4.5-1-8-4-8-9V6l8-3z',
+  upload: 'M12 16V4M7 9l5-5 5 5M4 20h16',
+  plug: 'M9 3v5M15 3v5M6 8h12v3a6 6 0 0 1-12 0V8zM12 17v4',
+} as const;
+
+export type IconName = keyof typeof PATHS;
+
+export function icon(name: IconName, size = 18): SVGSVGElement {
+  const svg = document.createElementNS(SVG_NS, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('width', String(size));
+  svg.setAttribute('height', String(size));
+  svg.setAttribute('fill', 'none');
+  svg.setAttribute('stroke', 'currentColor');
+  svg.setAttribute('stroke-width', '2');
+  svg.setAttribute('stroke-linecap', 'round');
+  svg.setAttribute('stroke-linejoin', 'round');
+  svg.setAttribute('aria-hidden', 'true');
+  svg.classList.add('icon');
+  const path = document.createElementNS(SVG_NS, 'path');
+  path.setAttribute('d', PATHS[name]);
+  svg.appendChild(path);
+  return svg;
+}
