@@ -1,4 +1,4 @@
-// The settings page: API tokens for scripts (list, create and show once, delete).
+// The settings page: API tokens for scripts (list, create and show once, delete) and terminal accessibility.
 import type { ApiTokenView } from '../../shared/api-types';
 import { api, errorText } from '../api';
 import type { Page } from '../shell';
@@ -7,6 +7,7 @@ import { h, relativeTime, replaceChildren } from '../ui/dom';
 import { icon } from '../ui/icons';
 import { toast } from '../ui/toast';
 import { showNewToken } from './new-token-dialog';
+import { loadPreferences, savePreferences } from './preferences';
 
 export function settingsPage(): Page {
   const nameInput = h('input', { class: 'input', id: 'token-name', name: 'name', placeholder: 'e.g. backup script', maxlength: '100', autocomplete: 'off', required: true });
@@ -31,6 +32,7 @@ export function settingsPage(): Page {
       form,
       list,
     ),
+    accessibilitySection(),
   );
   let disposed = false;
 
@@ -126,4 +128,20 @@ export function settingsPage(): Page {
       disposed = true;
     },
   };
+}
+
+/** Terminal accessibility: a per-browser switch, applied to terminals opened afterwards. */
+function accessibilitySection(): HTMLElement {
+  const prefs = loadPreferences();
+  const box = h('input', { type: 'checkbox', id: 'pref-screen-reader', checked: prefs.screenReaderMode });
+  box.addEventListener('change', () => {
+    savePreferences({ ...loadPreferences(), screenReaderMode: box.checked });
+    toast(box.checked ? 'Screen reader support is on for new terminals' : 'Screen reader support is off for new terminals', 'success', 2000);
+  });
+  return h(
+    'section',
+    { class: 'section settings-section' },
+    h('h2', null, 'Terminal'),
+    h('label', { class: 'row', for: 'pref-screen-reader' }, box, h('span', null, 'Screen reader support: keep the terminal text readable by assistive technology (this browser only).')),
+  );
 }

@@ -8,6 +8,7 @@ import { Terminal } from '@xterm/xterm';
 import { onSchemeChange, terminalTheme, TERMINAL_FONT_FAMILY } from '../ui/theme';
 import { toast } from '../ui/toast';
 import { copyText } from '../ui/clipboard';
+import { loadPreferences } from '../settings/preferences';
 
 export interface TerminalKit {
   term: Terminal;
@@ -42,6 +43,7 @@ export function createTerminal(keys: TerminalKeys): TerminalKit {
     rightClickSelectsWord: false,
     macOptionClickForcesSelection: true,
     overviewRuler: { width: 10 },
+    screenReaderMode: loadPreferences().screenReaderMode,
   });
   const fit = new FitAddon();
   const search = new SearchAddon({ highlightLimit: 2000 });

@@ -1,0 +1,93 @@
+// Benchmark child process: one Porthole gateway (startGateway) whose CPU and RSS are measured apart from the clients.
+// Prints one JSON line {url, link, pid}; then answers lines on stdin: "stats" (memory after a GC), "loop-start" /
+// "loop-stop" (event-loop delay and GC pauses in between, off by default so it cannot disturb the latency tests); exits on
+// "quit" or stdin end.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import { startGateway } from '../server/gateway.js';
+import { createLogger } from '../server/log.js';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'porthole-bench-'));
+const gateway = await startGateway(
+  {
+    listenHost: '127.0.0.1',
+    port: 0,
+    dataDir,
+    databaseUrl: undefined,
+    detachGraceMs: 2_000,
+    publicOrigins: [],
+    configFile: undefined,
+    hosts: [],
+    allowNonLoopbackBind: false,
+  },
+  {
+    log: createLogger({ level: process.env.PORTHOLE_LOG_LEVEL ?? 'warn', destination: process.stderr }),
+    // Hosts are IP literals; refuse any name so nothing can leave the machine.
+    lookup: async (name) => {
+      if (name === 'localhost') return '127.0.0.1';
+      throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${name}`), { code: 'ENOTFOUND' });
+    },
+  },
+);
+const link = await gateway.newLoginLink();
+process.stdout.write(JSON.stringify({ url: gateway.url, link, pid: process.pid }) + '\n');
+
+let closing = false;
+async function quit(): Promise<void> {
+  if (closing) return;
+  closing = true;
+  const timer = setTimeout(() => process.exit(0), 3_000);
+  await gateway.close().catch(() => {});
+  rmSync(dataDir, { recursive: true, force: true });
+  clearTimeout(timer);
+  process.exit(0);
+}
+
+let loop: ReturnType<typeof startLoopWatch> | undefined;
+
+function startLoopWatch() {
+  const resolutionMs = 5;
+  const delay: IntervalHistogram = monitorEventLoopDelay({ resolution: resolutionMs });
+  delay.enable();
+  const pauses: number[] = [];
+  const gcObserver = new PerformanceObserver((list) => pauses.push(...list.getEntries().map((e) => e.duration)));
+  gcObserver.observe({ entryTypes: ['gc'] });
+  return {
+    stop() {
+      delay.disable();
+      gcObserver.disconnect();
+      // The histogram holds whole timer intervals: the delay is what exceeds the resolution.
+      const ms = (ns: number) => Math.max(0, ns / 1e6 - resolutionMs);
+      return {
+        loopDelayP50Ms: ms(delay.percentile(50)),
+        loopDelayP99Ms: ms(delay.percentile(99)),
+        loopDelayMaxMs: ms(delay.max),
+        gcCount: pauses.length,
+        gcTotalMs: pauses.reduce((a, b) => a + b, 0),
+        gcMaxMs: Math.max(0, ...pauses),
+      };
+    },
+  };
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+createInterface({ input: process.stdin })
+  .on('line', (line) => {
+    if (line === 'stats') {
+      gc?.();
+      gc?.();
+      const m = process.memoryUsage();
+      process.stdout.write(JSON.stringify({ type: 'stats', gc: gc !== undefined, sessions: gateway.sessions.size, ...m }) + '\n');
+    } else if (line === 'loop-start') {
+      loop = startLoopWatch();
+      process.stdout.write(JSON.stringify({ type: 'loop-started' }) + '\n');
+    } else if (line === 'loop-stop') {
+      process.stdout.write(JSON.stringify({ type: 'loop', ...loop?.stop() }) + '\n');
+      loop = undefined;
+    } else if (line === 'quit') void quit();
+  })
+  .on('close', () => void quit());
+process.on('SIGTERM', () => void quit());
