@@ -40,6 +40,8 @@ export class TerminalSession {
   private detachTimer: NodeJS.Timeout | undefined;
   private detachedUntil: number | null = null;
   private size = { cols: 80, rows: 24 };
+  private outbox: Buffer[] = [];
+  private outboxFlush: NodeJS.Immediate | undefined;
   private typeAhead: Uint8Array[] = [];
   private typeAheadBytes = 0;
   private readonly log: Logger;
@@ -111,6 +113,7 @@ export class TerminalSession {
       const screen = new TextEncoder().encode(snap.data);
       viewer.sendOutput(screen);
       this.gate.sent(viewer, screen.length);
+      this.flushOutput(); // what others have not yet been sent is already in this viewer's buffer
       for (const chunk of state.buffering ?? []) viewer.sendOutput(chunk);
       state.buffering = null;
       viewer.sendControl({ type: 'stage', stage: 'ready' });
@@ -166,6 +169,8 @@ export class TerminalSession {
     this.abort.abort();
     for (const viewer of [...this.viewers.keys()]) viewer.close(code, reason);
     this.viewers.clear();
+    if (this.outboxFlush) clearImmediate(this.outboxFlush);
+    this.outbox = [];
     this.shell?.dispose();
     this.mirror?.dispose();
     this.log.info({ event: 'session.end', reason }, 'terminal session ended');
@@ -215,16 +220,32 @@ export class TerminalSession {
     shell.ssh.connection?.on('error', (err) => this.log.warn({ event: 'ssh.connection_error', err: err.message }, 'ssh connection error'));
   }
 
+  /**
+   * Output is sent once per event-loop turn: everything SSH delivered in this turn goes out as one frame
+   * (setImmediate runs right after the I/O that delivered it, so a lone echo waits for no timer), which
+   * turns a resume's burst of hundreds of small packets into a few large frames.
+   */
   private broadcastOutput(chunk: Buffer): void {
     this.mirror?.feed(chunk);
     for (const [viewer, state] of this.viewers) {
       if (state.buffering) state.buffering.push(chunk);
-      else viewer.sendOutput(chunk);
       this.gate.sent(viewer, chunk.length);
     }
+    this.outbox.push(chunk);
+    this.outboxFlush ??= setImmediate(() => this.flushOutput());
+  }
+
+  private flushOutput(): void {
+    if (this.outboxFlush) clearImmediate(this.outboxFlush);
+    this.outboxFlush = undefined;
+    if (this.outbox.length === 0) return;
+    const data = this.outbox.length === 1 ? this.outbox[0]! : Buffer.concat(this.outbox);
+    this.outbox = [];
+    for (const [viewer, state] of this.viewers) if (!state.buffering) viewer.sendOutput(data);
   }
 
   private broadcast(message: TerminalServerMessage): void {
+    this.flushOutput(); // keep output and control messages in the order they happened
     for (const viewer of this.viewers.keys()) viewer.sendControl(message);
   }
 

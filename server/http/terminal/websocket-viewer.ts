@@ -63,7 +63,7 @@ export class WebSocketViewer implements TerminalViewer {
   }
 
   private onMessage(data: RawData, isBinary: boolean): void {
-    const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+    const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
     if (bytes.length > MAX_TERMINAL_CLIENT_MESSAGE_BYTES) {
       return this.reject(CloseCode.messageTooBig, `message of ${bytes.length} bytes is over the ${MAX_TERMINAL_CLIENT_MESSAGE_BYTES}-byte limit`);
     }
