@@ -1,8 +1,9 @@
 // A host's SSH key status on its card, and the admin actions: accept a changed key, forget the pinned one.
 import type { HostView } from '../../shared/api-types';
 import { api } from '../api';
-import { confirmDialog, showDialog } from '../ui/dialog';
+import { showDialog } from '../ui/dialog';
 import { h, relativeTime } from '../ui/dom';
+import { runConfirmed } from '../ui/confirmed-action';
 import { icon } from '../ui/icons';
 import { toast } from '../ui/toast';
 
@@ -68,18 +69,12 @@ async function reviewKey(host: HostView, changed: () => void): Promise<void> {
 }
 
 async function forgetKey(host: HostView, changed: () => void): Promise<void> {
-  const ok = await confirmDialog({
+  await runConfirmed({
     title: `Forget the key of ${host.name}?`,
-    body: [h('p', null, 'The next connection will ask you to trust whatever key the host presents.')],
+    consequence: 'The next connection will ask you to trust whatever key the host presents.',
     confirmLabel: 'Forget key',
-    danger: true,
+    run: () => api.forgetHostKey(host.id),
+    done: 'Pinned key forgotten',
+    after: changed,
   });
-  if (!ok) return;
-  try {
-    await api.forgetHostKey(host.id);
-    toast('Pinned key forgotten', 'success');
-    changed();
-  } catch (err) {
-    toast(err instanceof Error ? err.message : String(err), 'error');
-  }
 }

@@ -3,8 +3,8 @@ import type { HostView, SessionView } from '../../shared/api-types';
 import { api, errorText } from '../api';
 import type { Page } from '../shell';
 import type { TerminalWorkspace } from '../terminal/workspace';
-import { confirmDialog } from '../ui/dialog';
 import { h, replaceChildren } from '../ui/dom';
+import { runConfirmed } from '../ui/confirmed-action';
 import { icon } from '../ui/icons';
 import { toast } from '../ui/toast';
 import { hostCard } from './host-card';
@@ -89,20 +89,14 @@ export function hostsPage({ workspace }: { workspace: TerminalWorkspace }): Page
   }
 
   async function remove(host: HostView): Promise<void> {
-    const ok = await confirmDialog({
+    await runConfirmed({
       title: `Remove ${host.name}?`,
-      body: [h('p', null, 'Its stored credentials and pinned host key are deleted. This cannot be undone.')],
+      consequence: 'Its stored credentials and pinned host key are deleted. This cannot be undone.',
       confirmLabel: 'Remove host',
-      danger: true,
+      run: () => api.deleteHost(host.id),
+      done: `${host.name} removed`,
+      after: load,
     });
-    if (!ok) return;
-    try {
-      await api.deleteHost(host.id);
-      toast(`${host.name} removed`, 'success');
-      await load();
-    } catch (err) {
-      toast(errorText(err), 'error');
-    }
   }
 
   void load();

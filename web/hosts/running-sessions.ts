@@ -1,10 +1,9 @@
 // "Running sessions": live sessions at the gateway that are not open as a tab here (detached, or in another browser).
 import type { SessionView } from '../../shared/api-types';
-import { api, errorText } from '../api';
-import { confirmDialog } from '../ui/dialog';
+import { api } from '../api';
 import { h, relativeTime } from '../ui/dom';
+import { runConfirmed } from '../ui/confirmed-action';
 import { icon } from '../ui/icons';
-import { toast } from '../ui/toast';
 
 export interface RunningSessionsHooks {
   open(session: SessionView): void;
@@ -48,17 +47,11 @@ export function runningSessions(sessions: SessionView[], openHere: Set<string>, 
 }
 
 async function end(s: SessionView, changed: () => void): Promise<void> {
-  const ok = await confirmDialog({
+  await runConfirmed({
     title: `End the session on ${s.hostName}?`,
-    body: [h('p', null, 'Anything running in that shell stops.')],
+    consequence: 'Anything running in that shell stops.',
     confirmLabel: 'End session',
-    danger: true,
+    run: () => api.endSession(s.id),
+    after: changed,
   });
-  if (!ok) return;
-  try {
-    await api.endSession(s.id);
-    changed();
-  } catch (err) {
-    toast(errorText(err), 'error');
-  }
 }

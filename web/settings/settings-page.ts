@@ -2,8 +2,8 @@
 import type { ApiTokenView } from '../../shared/api-types';
 import { api, errorText } from '../api';
 import type { Page } from '../shell';
-import { confirmDialog } from '../ui/dialog';
 import { h, relativeTime, replaceChildren } from '../ui/dom';
+import { runConfirmed } from '../ui/confirmed-action';
 import { icon } from '../ui/icons';
 import { toast } from '../ui/toast';
 import { showNewToken } from './new-token-dialog';
@@ -105,20 +105,14 @@ export function settingsPage(): Page {
   }
 
   async function remove(t: ApiTokenView): Promise<void> {
-    const ok = await confirmDialog({
+    await runConfirmed({
       title: `Delete the token “${t.name}”?`,
-      body: [h('p', null, 'Scripts using it stop working at once.')],
+      consequence: 'Scripts using it stop working at once.',
       confirmLabel: 'Delete token',
-      danger: true,
+      run: () => api.deleteToken(t.id),
+      done: 'Token deleted',
+      after: load,
     });
-    if (!ok) return;
-    try {
-      await api.deleteToken(t.id);
-      toast('Token deleted', 'success');
-      await load();
-    } catch (err) {
-      toast(errorText(err), 'error');
-    }
   }
 
   void load();
