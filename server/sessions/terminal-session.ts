@@ -10,6 +10,7 @@ import { judgeHostKey } from '../protocols/ssh/host-key.js';
 import type { KeyboardInteractiveQuestion, OpenShellCallbacks, OpenShellRequest, SshShell } from '../protocols/ssh/open-ssh-shell.js';
 import type { HostKeyStore, HostRecord } from '../store/types.js';
 import { FlowGate } from './flow-gate.js';
+import { PacedResumer } from './paced-resume.js';
 import { PendingQuestion } from './pending-question.js';
 import { ScreenMirror } from './screen-mirror.js';
 import type { TerminalViewer } from './viewer.js';
@@ -35,6 +36,7 @@ export class TerminalSession {
   private readonly gate: FlowGate<TerminalViewer>;
   private readonly abort = new AbortController();
   private shell: SshShell | undefined;
+  private resumer: PacedResumer | undefined;
   private mirror: ScreenMirror | undefined;
   private question: PendingQuestion<unknown> | undefined;
   private detachTimer: NodeJS.Timeout | undefined;
@@ -54,7 +56,7 @@ export class TerminalSession {
     this.log = deps.log.child({ session: this.id, host: host.name });
     this.gate = new FlowGate(FLOW_HIGH_WATERMARK_BYTES, FLOW_LOW_WATERMARK_BYTES, (paused) => {
       if (paused) this.shell?.stream.pause();
-      else this.shell?.stream.resume();
+      else this.resumer?.resume();
     });
     this.startDetachTimer();
   }
@@ -190,6 +192,7 @@ export class TerminalSession {
       );
       if (this.isClosed) return shell.dispose();
       this.shell = shell;
+      this.resumer = new PacedResumer(shell.stream, () => !this.gate.isPaused && !this.isClosed);
       this.mirror = new ScreenMirror({ cols: this.size.cols, rows: this.size.rows });
       this.wireStream(shell);
       this.setStage('ready');
