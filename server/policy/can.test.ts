@@ -1,0 +1,65 @@
+// Table tests for the deny-by-default policy over identity permissions x host x action.
+import { describe, expect, it } from 'vitest';
+import { can, type Action, type HostFacts } from './can.js';
+import { combineGrants, NO_PERMISSIONS, type Permissions } from './grants.js';
+
+const nas: HostFacts = { name: 'NAS', tags: [] };
+const labBox: HostFacts = { name: 'pve1', tags: ['tag:lab'] };
+const other: HostFacts = { name: 'router', tags: ['tag:net'] };
+
+const admin = combineGrants([{ role: 'admin', hosts: ['*'], protocols: ['ssh', 'vnc', 'rdp'], share: true }]).permissions;
+const operator = combineGrants([{ role: 'operator', hosts: ['tag:lab', 'nas'], protocols: ['ssh'] }]).permissions;
+const sharer = combineGrants([{ role: 'operator', hosts: ['tag:lab'], protocols: ['ssh', 'vnc'] }, { share: true }]).permissions;
+const viewer = combineGrants([{ role: 'viewer', hosts: ['*'], protocols: ['ssh'] }]).permissions;
+const ssh: Action = { kind: 'connect', protocol: 'ssh' };
+const vnc: Action = { kind: 'connect', protocol: 'vnc' };
+
+describe('can', () => {
+  it.each<[string, Permissions, Action, HostFacts | undefined, boolean]>([
+    ['nobody connects anywhere', NO_PERMISSIONS, ssh, nas, false],
+    ['nobody manages hosts', NO_PERMISSIONS, { kind: 'manage-hosts' }, undefined, false],
+    ['nobody watches', NO_PERMISSIONS, { kind: 'watch' }, undefined, false],
+    ['admin manages hosts', admin, { kind: 'manage-hosts' }, undefined, true],
+    ['admin connects by any protocol to any host', admin, { kind: 'connect', protocol: 'rdp' }, other, true],
+    ['operator connects to a named host (case-insensitive)', operator, ssh, nas, true],
+    ['operator connects to a tagged host', operator, ssh, labBox, true],
+    ['operator is refused a host outside the grant', operator, ssh, other, false],
+    ['operator is refused a protocol outside the grant', operator, vnc, labBox, false],
+    ['operator does not manage hosts', operator, { kind: 'manage-hosts' }, undefined, false],
+    ['operator without share cannot share', operator, { kind: 'share', protocol: 'ssh' }, labBox, false],
+    ['share from a second grant combines', sharer, { kind: 'share', protocol: 'vnc' }, labBox, true],
+    ['share is still limited to granted hosts', sharer, { kind: 'share', protocol: 'ssh' }, other, false],
+    ['viewer watches', viewer, { kind: 'watch' }, undefined, true],
+    ['viewer does not connect even with hosts granted', viewer, ssh, nas, false],
+    ['connect without a host is refused', admin, ssh, undefined, false],
+  ])('%s', (_name, permissions, action, host, allowed) => {
+    expect(can(permissions, action, host)).toBe(allowed);
+  });
+});
+
+describe('combineGrants', () => {
+  it('takes the union of hosts and protocols and the highest role', () => {
+    const { permissions } = combineGrants([
+      { role: 'viewer', hosts: ['a'], protocols: ['ssh'] },
+      { role: 'admin', hosts: ['tag:x'], protocols: ['rdp'] },
+      { role: 'operator' },
+    ]);
+    expect(permissions).toEqual({ hosts: ['a', 'tag:x'], protocols: ['ssh', 'rdp'], role: 'admin', share: false });
+  });
+
+  it.each([
+    [{ role: 'root' }, /role/],
+    [{ protocols: ['telnet'] }, /protocols/],
+    [{ hosts: 'nas' }, /hosts/],
+    [{ share: 'yes' }, /share/],
+    ['admin', /entry/],
+  ])('rejects %j and says why, granting nothing from it', (entry, reason) => {
+    const { permissions, rejected } = combineGrants([entry]);
+    expect(permissions).toEqual(NO_PERMISSIONS);
+    expect(rejected[0]?.reason).toMatch(reason);
+  });
+
+  it('ignores unknown fields from newer policies', () => {
+    expect(combineGrants([{ role: 'operator', hosts: ['nas'], protocols: ['ssh'], color: 'blue' }]).permissions.role).toBe('operator');
+  });
+});

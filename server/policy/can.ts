@@ -1,0 +1,46 @@
+// The one authorization decision: may an identity with these permissions do this action on this host? Deny by default.
+import type { Permissions, Protocol, Role } from './grants.js';
+import { ROLES } from './grants.js';
+
+export type Action =
+  /** Open a session on the host with the protocol. */
+  | { kind: 'connect'; protocol: Protocol }
+  /** Create a share link for a host or a live session on it. */
+  | { kind: 'share'; protocol: Protocol }
+  /** Watch a session someone shared (read-only). */
+  | { kind: 'watch' }
+  /** Add, edit or remove hosts and credentials, accept host keys. */
+  | { kind: 'manage-hosts' };
+
+export interface HostFacts {
+  name: string;
+  /** Tailnet tags of the host ("tag:lab"); manual hosts have none. */
+  tags: readonly string[];
+}
+
+function atLeast(role: Role | null, needed: Role): boolean {
+  return role !== null && ROLES.indexOf(role) >= ROLES.indexOf(needed);
+}
+
+/** A selector matches "*", the host's name (case-insensitive), or one of its tags. */
+export function hostMatches(selectors: readonly string[], host: HostFacts): boolean {
+  const name = host.name.toLowerCase();
+  const tags = new Set(host.tags.map((t) => t.toLowerCase()));
+  return selectors.some((s) => s === '*' || s === name || (s.startsWith('tag:') && tags.has(s)));
+}
+
+export function can(permissions: Permissions, action: Action, host?: HostFacts): boolean {
+  switch (action.kind) {
+    case 'manage-hosts':
+      return permissions.role === 'admin';
+    case 'watch':
+      return atLeast(permissions.role, 'viewer');
+    case 'connect':
+    case 'share': {
+      if (!host || !permissions.protocols.includes(action.protocol) || !hostMatches(permissions.hosts, host)) return false;
+      // Admins reach what their grants name, like everyone else: the role widens duties, not the host list.
+      if (!atLeast(permissions.role, 'operator')) return false;
+      return action.kind === 'connect' || permissions.share;
+    }
+  }
+}
