@@ -6,10 +6,10 @@ import type { ConnectStage, HostKeyInfo, TerminalServerMessage } from '../../sha
 import type { SessionView } from '../../shared/api-types.js';
 import type { Logger } from '../log.js';
 import { describeFailure, SshSessionError } from '../protocols/ssh/classify-error.js';
-import { judgeHostKey } from '../protocols/ssh/host-key.js';
 import type { KeyboardInteractiveQuestion, OpenShellCallbacks, OpenShellRequest, SshShell } from '../protocols/ssh/open-ssh-shell.js';
 import type { HostKeyStore, HostRecord } from '../store/types.js';
 import { FlowGate } from './flow-gate.js';
+import { checkHostKey } from './host-key-check.js';
 import { PacedResumer } from './paced-resume.js';
 import { PendingQuestion } from './pending-question.js';
 import { ScreenMirror } from './screen-mirror.js';
@@ -186,7 +186,8 @@ export class TerminalSession {
         { host: this.host, cols: this.size.cols, rows: this.size.rows, timeoutMs: this.deps.connectTimeoutMs, signal: this.abort.signal, lookup: this.deps.lookup },
         {
           onStage: (stage) => this.setStage(stage),
-          verifyHostKey: (key) => this.verifyHostKey(key),
+          verifyHostKey: (key) =>
+            checkHostKey(this.deps.hostKeys, this.host, key, this.log, () => this.ask<boolean>({ type: 'hostkey', key }).catch(() => false)),
           answerPrompts: (q) => this.ask<string[]>({ type: 'prompt', ...q } satisfies KeyboardInteractiveQuestion & { type: 'prompt' }),
         },
       );
@@ -256,23 +257,6 @@ export class TerminalSession {
     if (this.isClosed) return;
     this.stage = stage;
     this.broadcast({ type: 'stage', stage });
-  }
-
-  private async verifyHostKey(presented: HostKeyInfo): Promise<boolean> {
-    const pinned = await this.deps.hostKeys.getPinned(this.host.id);
-    const verdict = judgeHostKey(pinned, presented);
-    if (verdict === 'trusted') return true;
-    if (verdict === 'changed') {
-      await this.deps.hostKeys.setPending(this.host.id, presented);
-      const message = `${describeFailure('host-key-changed', this.host.name)} Pinned ${pinned!.fingerprint}, presented ${presented.fingerprint}.`;
-      throw new SshSessionError('host-key-changed', message, { hostKey: { pinned: { algorithm: pinned!.algorithm, fingerprint: pinned!.fingerprint }, presented } });
-    }
-    const accept = await this.ask<boolean>({ type: 'hostkey', key: presented }).catch(() => false);
-    if (accept === true) {
-      await this.deps.hostKeys.pin(this.host.id, presented);
-      this.log.info({ event: 'hostkey.trusted_first_use', fingerprint: presented.fingerprint }, 'host key trusted on first use');
-    }
-    return accept === true;
   }
 
   private ask<Answer>(message: Extract<TerminalServerMessage, { type: 'hostkey' | 'prompt' }>): Promise<Answer> {
