@@ -1,0 +1,62 @@
+// Who sent this request: whois on the socket's peer first; serve headers only from loopback when whois has no match.
+import { isLoopbackAddress } from '../config/config.js';
+import type { MeshIdentity, WhoisResult } from './types.js';
+import { decodeRfc2047 } from './rfc2047.js';
+import { identityFromWhois } from './whois-identity.js';
+
+export type RequestIdentity =
+  /** A tailnet node, named by tailscaled itself: the strongest answer. */
+  | { kind: 'mesh'; identity: MeshIdentity }
+  /** A person behind `tailscale serve` on this machine, named by serve's headers. */
+  | { kind: 'serve'; login: string; displayName: string }
+  /** Public internet through Funnel: no identity; only guest-link routes may answer. */
+  | { kind: 'funnel' }
+  | { kind: 'anonymous'; reason: string };
+
+export interface RequestFacts {
+  remoteAddress: string;
+  remotePort: number;
+  header(name: string): string | undefined;
+}
+
+/**
+ * The order is the security model (tailscale.md, "loopback is reachable from the tailnet in userspace
+ * mode"): a peer can reach a loopback backend directly and forge Tailscale-* headers, so whois on the
+ * socket decides first and, when it names a node, every Tailscale-* header is ignored. Headers count
+ * only when whois knows nothing AND the socket is loopback, i.e. the request came through serve.
+ */
+export async function identifyRequest(
+  facts: RequestFacts,
+  whois: (address: string, port: number) => Promise<WhoisResult | null>,
+  capabilityName: string,
+): Promise<RequestIdentity> {
+  const address = facts.remoteAddress.replace(/^::ffff:/, '');
+  const result = await whois(address, facts.remotePort);
+  if (result) return { kind: 'mesh', identity: identityFromWhois(result, capabilityName) };
+  if (!isLoopbackAddress(address)) return { kind: 'anonymous', reason: `${address} is not a tailnet node` };
+  if (facts.header('tailscale-funnel-request') !== undefined) return { kind: 'funnel' };
+  const login = facts.header('tailscale-user-login')?.trim();
+  if (!login) return { kind: 'anonymous', reason: 'a loopback request without tailscale serve identity headers' };
+  const name = facts.header('tailscale-user-name');
+  return { kind: 'serve', login, displayName: name ? decodeRfc2047(name) : login };
+}
+
+/** A short-lived cache in front of whois: one page load makes many requests from the same ip:port. */
+export function cachedWhois(
+  whois: (address: string, port: number) => Promise<WhoisResult | null>,
+  ttlMs = 5_000,
+  now: () => number = Date.now,
+  maxEntries = 1_000,
+): (address: string, port: number) => Promise<WhoisResult | null> {
+  const cache = new Map<string, { at: number; value: Promise<WhoisResult | null> }>();
+  return (address, port) => {
+    const key = `${address}|${port}`;
+    const hit = cache.get(key);
+    if (hit && now() - hit.at < ttlMs) return hit.value;
+    if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
+    const value = whois(address, port);
+    cache.set(key, { at: now(), value });
+    value.catch(() => cache.delete(key)); // errors are not remembered: the next request asks again
+    return value;
+  };
+}
