@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getRequestListener } from '@hono/node-server';
 import { LocalAuth } from './auth/local-auth.js';
-import { assertSafeBind, type GatewayConfig } from './config/config.js';
+import { assertSafeBind, gatewayUrl, type GatewayConfig } from './config/config.js';
 import { QUESTION_TIMEOUT_MS, SSH_CONNECT_TIMEOUT_MS } from './config/defaults.js';
 import { syncConfigHosts } from './config/sync-config-hosts.js';
 import { createSecretBox, loadOrCreateSecretKey } from './crypto/secret-box.js';
@@ -74,8 +74,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     const terminals = createTerminalUpgrade({ auth, policy, sessions, log });
     listening.on('upgrade', (req, socket, head) => terminals.handleUpgrade(req, socket, head));
     listening.on('clientError', (_err, socket) => socket.destroy());
-    const host = config.listenHost.includes(':') ? `[${config.listenHost}]` : config.listenHost;
-    const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+    const url = gatewayUrl(config.listenHost, port);
     log.info({ event: 'gateway.listening', url, store: store.kind, mode: 'local' }, 'gateway listening');
     return {
       url,

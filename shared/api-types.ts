@@ -2,9 +2,7 @@
 import { z } from 'zod';
 import type { ConnectStage, HostKeyInfo } from './terminal-protocol.js';
 
-/** State-changing requests made with the session cookie must carry this header (CSRF defence). */
-export const CSRF_HEADER = 'x-porthole-csrf';
-export const CSRF_HEADER_VALUE = '1';
+export { CSRF_HEADER, CSRF_HEADER_VALUE } from './csrf.js';
 
 export const AUTH_METHODS = ['password', 'key', 'keyboard-interactive'] as const;
 export type AuthMethod = (typeof AUTH_METHODS)[number];

@@ -8,6 +8,7 @@ import {
   MIN_TERMINAL_COLS,
   MIN_TERMINAL_ROWS,
 } from './limits.js';
+import type { ConnectStage, TerminalErrorKind } from './terminal-kinds.js';
 
 /*
  * Browser -> server
@@ -33,24 +34,7 @@ export const terminalClientMessageSchema = z.discriminatedUnion('type', [
 ]);
 export type TerminalClientMessage = z.infer<typeof terminalClientMessageSchema>;
 
-/** Stages of opening a session, in order; the page shows them while it waits. */
-export const CONNECT_STAGES = ['resolving', 'connecting', 'authenticating', 'starting', 'ready'] as const;
-export type ConnectStage = (typeof CONNECT_STAGES)[number];
-
-/** Why a session could not be opened or ended unexpectedly. Each kind is logged distinctly. */
-export const TERMINAL_ERROR_KINDS = [
-  'name-not-resolved',
-  'host-unreachable',
-  'connection-refused',
-  'timeout',
-  'auth-failed',
-  'host-key-changed',
-  'host-key-rejected',
-  'closed-by-host',
-  'protocol-error',
-  'internal',
-] as const;
-export type TerminalErrorKind = (typeof TERMINAL_ERROR_KINDS)[number];
+export { CONNECT_STAGES, TERMINAL_ERROR_KINDS, type ConnectStage, type TerminalErrorKind } from './terminal-kinds.js';
 
 export interface HostKeyInfo {
   /** e.g. "ssh-ed25519" */

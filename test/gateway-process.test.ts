@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HostView } from '../shared/api-types.js';
+import { redeemLoginLink, sessionCookieOf } from './support/login.js';
 
 const root = join(import.meta.dirname, '..');
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
@@ -35,15 +36,10 @@ describe('the gateway process', () => {
     const gw = run(['--port', '0', '--data-dir', dataDir]);
     const link = await gw.link;
     const base = link.slice(0, link.indexOf('/login'));
-    const token = link.split('#')[1]!;
     expect((await fetch(`${base}/api/health`)).status).toBe(200);
-    const login = await fetch(`${base}/api/auth/login-link`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', origin: base, 'x-porthole-csrf': '1' },
-      body: JSON.stringify({ token }),
-    });
+    const login = await redeemLoginLink(link);
     expect(login.status).toBe(204);
-    const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
+    const cookie = sessionCookieOf(login);
     const hosts = (await (await fetch(`${base}/api/hosts`, { headers: { cookie } })).json()) as HostView[];
     expect(hosts.map((h) => [h.name, h.source])).toEqual([['from-yaml', 'config']]);
     const edit = await fetch(`${base}/api/hosts/${hosts[0]!.id}`, { method: 'PATCH', headers: { cookie, origin: base, 'x-porthole-csrf': '1', 'content-type': 'application/json' }, body: '{"port":2222}' });

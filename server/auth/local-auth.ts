@@ -75,6 +75,7 @@ export function sessionIdFrom(cookieHeader: string | undefined): string | undefi
   return value && value.length <= 200 ? value : undefined;
 }
 
+/** undefined: no bearer header. '': a malformed one, which must fail rather than fall back to the cookie. */
 function bearerFrom(header: string | undefined): string | undefined {
   if (!header) return undefined;
   const match = /^Bearer\s+(\S{1,200})$/i.exec(header.trim());

@@ -1,6 +1,6 @@
 // `npm run login-link`: mints a fresh one-time owner login link for a gateway that is already running (same data dir).
 import { LocalAuth } from '../auth/local-auth.js';
-import { loadConfig } from '../config/config.js';
+import { gatewayUrl, loadConfig } from '../config/config.js';
 import { createSecretBox, loadOrCreateSecretKey } from '../crypto/secret-box.js';
 import { openStore } from '../store/index.js';
 
@@ -8,8 +8,7 @@ async function main(): Promise<void> {
   const config = loadConfig(process.argv.slice(2), process.env);
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, secretBox: createSecretBox(loadOrCreateSecretKey(config.dataDir)) });
   try {
-    const host = config.listenHost.includes(':') ? `[${config.listenHost}]` : config.listenHost;
-    const link = await new LocalAuth(store.auth).issueLoginLink(`http://${host}:${config.port}`);
+    const link = await new LocalAuth(store.auth).issueLoginLink(gatewayUrl(config.listenHost, config.port));
     process.stdout.write(`${link}\n`);
   } finally {
     await store.close();

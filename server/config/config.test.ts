@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfigFile } from './config-file.js';
-import { isLoopbackAddress, loadConfig, UNSAFE_BIND_FLAG } from './config.js';
+import { gatewayUrl, isLoopbackAddress, loadConfig, UNSAFE_BIND_FLAG } from './config.js';
 
 const cwd = () => mkdtempSync(join(tmpdir(), 'porthole-config-'));
 
@@ -41,6 +41,14 @@ describe('loadConfig', () => {
     const dir = cwd();
     expect(() => loadConfig(['--listen', '0.0.0.0'], {}, dir)).toThrow(/refusing to listen on "0.0.0.0".*--unsafe-listen-beyond-loopback/);
     expect(loadConfig(['--listen', '0.0.0.0', UNSAFE_BIND_FLAG], {}, dir).listenHost).toBe('0.0.0.0');
+  });
+
+  it.each([
+    ['127.0.0.1', 'http://127.0.0.1:8470'],
+    ['::1', 'http://[::1]:8470'],
+    ['0.0.0.0', 'http://127.0.0.1:8470'],
+  ])('opens a gateway bound to %s at %s', (host, url) => {
+    expect(gatewayUrl(host, 8470)).toBe(url);
   });
 
   it('names a bad port value', () => {

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
-import { readConfigFile, type ConfigHost } from './config-file.js';
+import { readConfigFile, type ConfigFile, type ConfigHost } from './config-file.js';
 import { DEFAULT_DATA_DIR, DEFAULT_DETACH_GRACE_SECONDS, DEFAULT_LISTEN_HOST, DEFAULT_PORT } from './defaults.js';
 
 /** The loudly named escape hatch for binding beyond loopback (the tailnet issue adds mesh addresses). */
@@ -49,27 +49,33 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = process
   const candidates = explicitFile ? [resolve(cwd, explicitFile)] : [join(guessDataDir, 'porthole.yaml'), resolve(cwd, 'porthole.yaml')];
   const configFile = candidates.find((p) => existsSync(p));
   if (explicitFile && !configFile) throw new Error(`--config / PORTHOLE_CONFIG: file "${explicitFile}" does not exist`);
-  const file = configFile ? readConfigFile(configFile) : { hosts: [] as ConfigHost[] };
+  const file: Partial<ConfigFile> & { hosts: ConfigHost[] } = configFile ? readConfigFile(configFile) : { hosts: [] };
 
   const portFlag = flagValue(argv, '--port') ?? env.PORTHOLE_PORT;
   const graceEnv = env.PORTHOLE_DETACH_GRACE_SECONDS;
-  const graceSeconds = graceEnv !== undefined ? Number(graceEnv) : ('detachGraceSeconds' in file ? file.detachGraceSeconds : undefined);
+  const graceSeconds = graceEnv !== undefined ? Number(graceEnv) : file.detachGraceSeconds;
   if (graceSeconds !== undefined && (!Number.isFinite(graceSeconds) || graceSeconds < 0)) {
     throw new Error(`PORTHOLE_DETACH_GRACE_SECONDS: "${graceEnv}" is not a number of seconds`);
   }
   const config: GatewayConfig = {
-    listenHost: flagValue(argv, '--listen') ?? env.PORTHOLE_LISTEN ?? ('listen' in file ? file.listen : undefined) ?? DEFAULT_LISTEN_HOST,
-    port: portFlag !== undefined ? parsePort(portFlag, '--port / PORTHOLE_PORT') : (('port' in file ? file.port : undefined) ?? DEFAULT_PORT),
-    dataDir: resolve(cwd, dataDirRaw ?? ('dataDir' in file ? file.dataDir : undefined) ?? DEFAULT_DATA_DIR),
-    databaseUrl: env.DATABASE_URL || ('databaseUrl' in file ? file.databaseUrl : undefined) || undefined,
+    listenHost: flagValue(argv, '--listen') ?? env.PORTHOLE_LISTEN ?? file.listen ?? DEFAULT_LISTEN_HOST,
+    port: portFlag !== undefined ? parsePort(portFlag, '--port / PORTHOLE_PORT') : (file.port ?? DEFAULT_PORT),
+    dataDir: resolve(cwd, dataDirRaw ?? file.dataDir ?? DEFAULT_DATA_DIR),
+    databaseUrl: env.DATABASE_URL || file.databaseUrl || undefined,
     detachGraceMs: (graceSeconds ?? DEFAULT_DETACH_GRACE_SECONDS) * 1000,
-    publicOrigins: ('publicOrigins' in file ? file.publicOrigins : undefined) ?? [],
+    publicOrigins: file.publicOrigins ?? [],
     configFile,
     hosts: file.hosts,
     allowNonLoopbackBind: argv.includes(UNSAFE_BIND_FLAG) || env[UNSAFE_BIND_ENV] === '1',
   };
   assertSafeBind(config);
   return config;
+}
+
+/** The URL a person opens for a gateway bound to `listenHost:port` (a wildcard bind is opened via loopback). */
+export function gatewayUrl(listenHost: string, port: number): string {
+  const host = listenHost === '0.0.0.0' || listenHost === '::' ? '127.0.0.1' : listenHost.includes(':') ? `[${listenHost}]` : listenHost;
+  return `http://${host}:${port}`;
 }
 
 /** Local mode listens on loopback only; anything else needs the explicit, loudly named flag. */

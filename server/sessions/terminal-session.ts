@@ -88,8 +88,8 @@ export class TerminalSession {
     if (this.stage === 'closed') return viewer.close(CloseCode.sessionNotFound, 'this session has ended');
     this.stopDetachTimer();
     this.gate.add(viewer);
-    const attached = (restored: boolean): TerminalServerMessage => ({
-      type: 'attached', sessionId: this.id, hostId: this.host.id, hostName: this.host.name, restored, ...this.size,
+    const attached = (restored: boolean, size: { cols: number; rows: number } = this.size): TerminalServerMessage => ({
+      type: 'attached', sessionId: this.id, hostId: this.host.id, hostName: this.host.name, restored, ...size,
     });
     if (this.stage === 'created') {
       this.viewers.set(viewer, { buffering: null });
@@ -111,7 +111,7 @@ export class TerminalSession {
     this.viewers.set(viewer, state);
     void this.mirror.snapshot().then((snap) => {
       if (!this.viewers.has(viewer)) return;
-      viewer.sendControl({ ...attached(true), cols: snap.cols, rows: snap.rows } as TerminalServerMessage);
+      viewer.sendControl(attached(true, { cols: snap.cols, rows: snap.rows }));
       const screen = new TextEncoder().encode(snap.data);
       viewer.sendOutput(screen);
       this.gate.sent(viewer, screen.length);

@@ -4,6 +4,7 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloseCode } from '../../shared/close-codes.js';
 import type { CreatedApiToken, HostView } from '../../shared/api-types.js';
+import { redeemLoginLink } from '../support/login.js';
 import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
 
 function upgrade(url: string, headers: Record<string, string>): Promise<{ status?: number; close?: number }> {
@@ -67,25 +68,15 @@ describe('gateway guards', () => {
     const res = await fetch(`${gw.url}/api/health`);
     expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
-    const link = (await gw.gateway.newLoginLink()).split('#')[1];
-    const login = await fetch(`${gw.url}/api/auth/login-link`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', origin: gw.url, 'x-porthole-csrf': '1' },
-      body: JSON.stringify({ token: link }),
-    });
+    const login = await redeemLoginLink(await gw.gateway.newLoginLink());
     const cookie = login.headers.get('set-cookie') ?? '';
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Strict/i);
   });
 
   it('accepts a login link once only', async () => {
-    const token = (await gw.gateway.newLoginLink()).split('#')[1];
-    const redeem = () =>
-      fetch(`${gw.url}/api/auth/login-link`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', origin: gw.url, 'x-porthole-csrf': '1' },
-        body: JSON.stringify({ token }),
-      });
+    const link = await gw.gateway.newLoginLink();
+    const redeem = () => redeemLoginLink(link);
     expect((await redeem()).status).toBe(204);
     expect((await redeem()).status).toBe(401);
   });

@@ -7,6 +7,7 @@ import { CSRF_HEADER, type HostView } from '../../shared/api-types.js';
 import type { GatewayConfig } from '../../server/config/config.js';
 import { startGateway, type Gateway } from '../../server/gateway.js';
 import { createLogger } from '../../server/log.js';
+import { redeemLoginLink, sessionCookieOf } from './login.js';
 import { TerminalClient } from './terminal-client.js';
 
 export interface TestGateway {
@@ -58,15 +59,9 @@ export async function startTestGateway(overrides: Partial<GatewayConfig> = {}, c
   const url = gateway.url;
   const origin = url;
 
-  const link = await gateway.newLoginLink();
-  const token = link.split('#')[1]!;
-  const login = await fetch(`${url}/api/auth/login-link`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin, [CSRF_HEADER]: '1' },
-    body: JSON.stringify({ token }),
-  });
+  const login = await redeemLoginLink(await gateway.newLoginLink());
   if (login.status !== 204) throw new Error(`login failed: HTTP ${login.status} ${await login.text()}`);
-  const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
+  const cookie = sessionCookieOf(login);
 
   async function api<T>(method: string, path: string, body?: unknown) {
     const res = await fetch(`${url}${path}`, {

@@ -1,10 +1,6 @@
 // The one fetch wrapper: JSON in and out, the CSRF header on every state change, typed errors.
-import type { ApiError, CSRF_HEADER, CSRF_HEADER_VALUE } from '../../shared/api-types';
-
-// The types pin these to shared/api-types.ts (a change there fails to compile here); the values are
-// spelled out because importing that module at run time would bundle zod into the page.
-const csrfHeader: typeof CSRF_HEADER = 'x-porthole-csrf';
-const csrfValue: typeof CSRF_HEADER_VALUE = '1';
+import type { ApiError } from '../../shared/api-types';
+import { CSRF_HEADER as csrfHeader, CSRF_HEADER_VALUE as csrfValue } from '../../shared/csrf';
 
 /** An API call that failed; `code` is the server's error code, or 'network' when no answer came. */
 export class ApiRequestError extends Error {

@@ -1,10 +1,10 @@
 // What sits on top of a terminal: connection progress, the error/exit panel, and the "Reconnecting…" banner.
-import type { HostKeyInfo, CONNECT_STAGES, ConnectStage } from '../../shared/terminal-protocol';
+import { CONNECT_STAGES as STAGES, type ConnectStage } from '../../shared/terminal-kinds';
+import type { HostKeyInfo } from '../../shared/terminal-protocol';
 import { h, replaceChildren } from '../ui/dom';
 import { icon } from '../ui/icons';
 
-// Typed as the shared tuple, so a stage added in shared/ fails to compile here until it has a label.
-const STAGES: typeof CONNECT_STAGES = ['resolving', 'connecting', 'authenticating', 'starting', 'ready'];
+// A stage added in shared/ fails to compile here until it has a label.
 const STAGE_LABELS: Record<ConnectStage, string> = {
   resolving: 'Looking up the address',
   connecting: 'Connecting',

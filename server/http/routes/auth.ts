@@ -1,7 +1,7 @@
 // /api/auth: redeem the one-time owner login link for a session cookie, and log out.
 import { Hono } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
-import { redeemLoginLinkSchema } from '../../../shared/api-types.js';
+import { CSRF_HEADER, redeemLoginLinkSchema } from '../../../shared/api-types.js';
 import { SESSION_COOKIE, type LocalAuth } from '../../auth/local-auth.js';
 import type { Logger } from '../../log.js';
 import { ApiFailure, readJson } from '../errors.js';
@@ -10,10 +10,13 @@ import { assertSameSite } from '../request-guards.js';
 
 export function authRoutes(auth: LocalAuth, policy: OriginPolicy, log: Logger) {
   const app = new Hono();
+  // Login CSRF: a foreign page must not log a browser in with the attacker's link, nor log it out.
+  app.use('*', async (c, next) => {
+    assertSameSite(c.req.header(CSRF_HEADER), c.req.header('origin'), policy);
+    await next();
+  });
 
   app.post('/login-link', async (c) => {
-    // Login CSRF: a foreign page must not log a browser in with the attacker's link.
-    assertSameSite(c.req.header('x-porthole-csrf'), c.req.header('origin'), policy);
     const { token } = await readJson(c, redeemLoginLinkSchema);
     const session = await auth.redeemLoginLink(token);
     if (!session) {
@@ -32,7 +35,6 @@ export function authRoutes(auth: LocalAuth, policy: OriginPolicy, log: Logger) {
   });
 
   app.post('/logout', async (c) => {
-    assertSameSite(c.req.header('x-porthole-csrf'), c.req.header('origin'), policy);
     await auth.logout({ cookieHeader: c.req.header('cookie') });
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
     return c.body(null, 204);
