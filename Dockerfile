@@ -11,13 +11,15 @@ RUN npm run build && npm prune --omit=dev
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production PORTHOLE_DATA_DIR=/data
+# Where compose.yaml mounts the sidecar's LocalAPI socket; if no socket is there, mode auto falls back to local.
+ENV PORTHOLE_TAILSCALE_SOCKET=/var/run/tailscale/tailscaled.sock
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 RUN install -d -o node -g node -m 0700 /data
 USER node
 VOLUME ["/data"]
-# Loopback by default: run it in the network namespace of a tailscale sidecar and publish with `tailscale serve`.
+# Listens in a tailscale sidecar's network namespace (Tailscale IPs and loopback), so nothing needs publishing.
 EXPOSE 8470
 HEALTHCHECK --interval=30s --timeout=3s CMD ["node", "-e", "fetch('http://127.0.0.1:8470/api/health').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "dist/server/main.js"]

@@ -7,22 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
+import { embeddedConfig } from '../server/config/config.js';
 import { startGateway } from '../server/gateway.js';
 import { createLogger } from '../server/log.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'porthole-bench-'));
 const gateway = await startGateway(
-  {
-    listenHost: '127.0.0.1',
-    port: 0,
-    dataDir,
-    databaseUrl: undefined,
-    detachGraceMs: 2_000,
-    publicOrigins: [],
-    configFile: undefined,
-    hosts: [],
-    allowNonLoopbackBind: false,
-  },
+  embeddedConfig(dataDir, { detachGraceMs: 2_000 }),
   {
     log: createLogger({ level: process.env.PORTHOLE_LOG_LEVEL ?? 'warn', destination: process.stderr }),
     // Hosts are IP literals; refuse any name so nothing can leave the machine.

@@ -1,11 +1,12 @@
-// Starts one gateway: store, auth, sessions, HTTP and WebSocket on one listening socket; returns a handle to stop it.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// Starts one gateway: mode, store, auth, sessions, HTTP and WebSocket on every planned address; returns a handle to stop it.
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getRequestListener } from '@hono/node-server';
+import { localAuthenticator, tailnetAuthenticator, type Authenticator } from './auth/authenticator.js';
 import { LocalAuth } from './auth/local-auth.js';
-import { assertSafeBind, gatewayUrl, type GatewayConfig } from './config/config.js';
+import { gatewayUrl, type GatewayConfig } from './config/config.js';
 import { QUESTION_TIMEOUT_MS, SSH_CONNECT_TIMEOUT_MS } from './config/defaults.js';
 import { syncConfigHosts } from './config/sync-config-hosts.js';
 import { createSecretBox, loadOrCreateSecretKey } from './crypto/secret-box.js';
@@ -13,18 +14,31 @@ import { createApp } from './http/app.js';
 import { buildOriginPolicy } from './http/origin-policy.js';
 import { createTerminalUpgrade } from './http/terminal/terminal-upgrade.js';
 import type { Logger } from './log.js';
+import { chooseMode, type ModeDecision } from './mesh/choose-mode.js';
+import { planListenAddresses, type ListenAddress } from './mesh/listen-plan.js';
+import type { LocalApiClient } from './mesh/localapi-client.js';
+import { PeerDirectory } from './mesh/peer-directory.js';
+import type { ProbePorts } from './mesh/port-probe.js';
+import { cachedWhois } from './mesh/request-identity.js';
 import { openSshShell } from './protocols/ssh/open-ssh-shell.js';
 import { SessionRegistry } from './sessions/session-registry.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/types.js';
 
 export interface Gateway {
-  /** e.g. http://127.0.0.1:8470 */
+  /** A loopback URL this process answers on, e.g. http://127.0.0.1:8470 (what local tools and tests use). */
   readonly url: string;
+  /** What a person opens: the MagicDNS name in tailnet mode, else `url`. */
+  readonly publicUrl: string;
   readonly port: number;
+  readonly mode: 'local' | 'tailnet';
+  /** The addresses actually listened on. */
+  readonly listening: string[];
+  /** Tailnet mode: the socket tailscaled answered on and its version; local mode: why tailnet was not used. */
+  readonly modeDetail: { socket: string; version: string; capability: string } | { reasons: string[] };
   readonly store: Store;
   readonly sessions: SessionRegistry;
-  /** Mints a one-time owner login link. */
+  /** Mints a one-time owner login link (local mode's login). */
   newLoginLink(): Promise<string>;
   close(): Promise<void>;
 }
@@ -37,21 +51,84 @@ export interface GatewayOptions {
   questionTimeoutMs?: number;
   /** Host name resolution for upstream connections (tests pass a resolver that never leaves the machine). */
   lookup?: (name: string) => Promise<string>;
+  /** Ports probed on a tailnet machine when a person asks (tests point them at lab daemons). */
+  probePorts?: ProbePorts;
 }
 
 /** The project root, whether this file runs from server/ (tsx) or from dist/server/ (built). */
 const PROJECT_ROOT = fileURLToPath(new URL(import.meta.url.includes('/dist/server/') ? '../../' : '../', import.meta.url));
 const DEFAULT_WEB_ROOT = join(PROJECT_ROOT, 'dist', 'web');
 
+/**
+ * One HTTP server, fed by a TCP listener per address: Node's http.Server listens on one address only, and
+ * tailnet mode needs the Tailscale IPs and loopback. A Tailscale IP that is on no interface (userspace
+ * networking, e.g. the Docker image's default) is skipped with a warning; loopback always binds.
+ */
+async function listenAll(plan: ListenAddress[], port: number, http: Server, log: Logger): Promise<{ listeners: TcpServer[]; port: number; addresses: string[] }> {
+  const listeners: TcpServer[] = [];
+  const addresses: string[] = [];
+  let chosenPort = port;
+  try {
+    for (const { address, kind } of plan) {
+      const listener = createTcpServer({ noDelay: true }, (socket) => http.emit('connection', socket));
+      try {
+        await new Promise<void>((resolve, reject) => {
+          listener.once('error', reject);
+          listener.listen(chosenPort, address, () => resolve());
+        });
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (kind === 'tailnet' && code === 'EADDRNOTAVAIL') {
+          log.warn({ event: 'gateway.tailnet_address_unbound', address }, 'this Tailscale address is on no interface (userspace networking?); reachable through tailscale serve on loopback only');
+          continue;
+        }
+        throw new Error(`cannot listen on ${address}:${chosenPort}: ${(error as Error).message}`, { cause: error });
+      }
+      listener.on('error', (err) => log.error({ event: 'gateway.listener_error', address, err }, 'listener error'));
+      chosenPort = (listener.address() as AddressInfo).port;
+      listeners.push(listener);
+      addresses.push(address);
+    }
+  } catch (error) {
+    listeners.forEach((l) => l.close());
+    throw error;
+  }
+  return { listeners, port: chosenPort, addresses };
+}
+
+/** Every name a browser may use for this node: MagicDNS FQDN and short name, and its Tailscale IPs. */
+function tailnetHostNames(decision: Extract<ModeDecision, { mode: 'tailnet' }>): { names: string[]; dnsName: string | undefined } {
+  const dnsName = decision.status.self?.dnsName || undefined;
+  const names = [...(dnsName ? [dnsName, dnsName.split('.')[0]!] : []), ...decision.status.tailscaleIps.map((ip) => (ip.includes(':') ? `[${ip}]` : ip))];
+  return { names, dnsName };
+}
+
 export async function startGateway(config: GatewayConfig, options: GatewayOptions): Promise<Gateway> {
-  assertSafeBind(config);
   const { log } = options;
+  const decision = await chooseMode({ mode: config.mode, sockets: config.tailscaleSockets });
+  const plan = planListenAddresses({
+    mode: decision.mode,
+    listenHost: config.listenHost,
+    listenExplicit: config.listenExplicit,
+    allowNonLoopbackBind: config.allowNonLoopbackBind,
+    tailscaleIps: decision.mode === 'tailnet' ? decision.status.tailscaleIps : [],
+  });
   const secretBox = createSecretBox(loadOrCreateSecretKey(config.dataDir));
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, secretBox });
-  let server: Server | undefined;
+  let listeners: TcpServer[] = [];
   try {
     await syncConfigHosts(config.hosts, store.hosts, log);
     const auth = new LocalAuth(store.auth);
+    let client: LocalApiClient | undefined;
+    let authenticator: Authenticator;
+    if (decision.mode === 'tailnet') {
+      client = decision.client;
+      const whois = cachedWhois((address, port) => decision.client.whois(address, port));
+      authenticator = tailnetAuthenticator({ auth, whois, capabilityName: config.tailscaleCapability, rules: config.access, log });
+    } else {
+      authenticator = localAuthenticator(auth);
+    }
+    const peers = client ? new PeerDirectory(client) : undefined;
     const sessions = new SessionRegistry({
       hostKeys: store.hostKeys,
       log,
@@ -61,37 +138,51 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       connectTimeoutMs: options.connectTimeoutMs ?? SSH_CONNECT_TIMEOUT_MS,
       questionTimeoutMs: options.questionTimeoutMs ?? QUESTION_TIMEOUT_MS,
     });
-    server = createServer({ noDelay: true });
-    const listening = server;
-    await new Promise<void>((resolve, reject) => {
-      listening.once('error', reject);
-      listening.listen(config.port, config.listenHost, () => resolve());
+    const http = createHttpServer({ noDelay: true });
+    const bound = await listenAll(plan, config.port, http, log);
+    listeners = bound.listeners;
+    const port = bound.port;
+    const tailnetNames = decision.mode === 'tailnet' ? tailnetHostNames(decision) : { names: [], dnsName: undefined };
+    // Behind `tailscale serve` the page is https://<node>.<tailnet>.ts.net (443, or 8443 for guest links).
+    const serveOrigins = tailnetNames.dnsName ? [`https://${tailnetNames.dnsName}`, `https://${tailnetNames.dnsName}:8443`] : [];
+    const policy = buildOriginPolicy(port, [...config.publicOrigins, ...serveOrigins], [...tailnetNames.names, ...bound.addresses.map((a) => (a.includes(':') ? `[${a}]` : a))]);
+    const app = createApp({
+      store, auth, authenticator, sessions, policy, log, peers,
+      webRoot: options.webRoot ?? DEFAULT_WEB_ROOT,
+      capabilityName: decision.mode === 'tailnet' ? config.tailscaleCapability : undefined,
+      peerSshPort: config.tailnetSshPort,
+      probePorts: options.probePorts,
     });
-    const port = (listening.address() as AddressInfo).port;
-    const policy = buildOriginPolicy(port, config.publicOrigins);
-    const app = createApp({ store, auth, sessions, policy, log, webRoot: options.webRoot ?? DEFAULT_WEB_ROOT });
-    listening.on('request', getRequestListener(app.fetch));
-    const terminals = createTerminalUpgrade({ auth, policy, sessions, log });
-    listening.on('upgrade', (req, socket, head) => terminals.handleUpgrade(req, socket, head));
-    listening.on('clientError', (_err, socket) => socket.destroy());
-    const url = gatewayUrl(config.listenHost, port);
-    log.info({ event: 'gateway.listening', url, store: store.kind, mode: 'local' }, 'gateway listening');
+    http.on('request', getRequestListener(app.fetch));
+    const terminals = createTerminalUpgrade({ authenticator, policy, sessions, log });
+    http.on('upgrade', (req, socket, head) => terminals.handleUpgrade(req, socket, head));
+    http.on('clientError', (_err, socket) => socket.destroy());
+    const url = gatewayUrl(bound.addresses[0]!, port);
+    const publicUrl = tailnetNames.dnsName ? `http://${tailnetNames.dnsName}:${port}` : url;
+    const modeDetail =
+      decision.mode === 'tailnet'
+        ? { socket: decision.client.socketPath, version: decision.version, capability: config.tailscaleCapability }
+        : { reasons: decision.reasons };
+    log.info({ event: 'gateway.listening', url: publicUrl, listening: bound.addresses, port, store: store.kind, mode: decision.mode, ...modeDetail }, 'gateway listening');
     return {
       url,
+      publicUrl,
       port,
+      mode: decision.mode,
+      listening: bound.addresses,
+      modeDetail,
       store,
       sessions,
       newLoginLink: () => auth.issueLoginLink(url),
       async close() {
         sessions.closeAll('the gateway is shutting down');
         terminals.close();
-        listening.closeAllConnections();
-        await new Promise<void>((resolve) => listening.close(() => resolve()));
+        await Promise.all(listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve()))).concat([Promise.resolve(http.closeAllConnections())]));
         await store.close();
       },
     };
   } catch (err) {
-    server?.close();
+    listeners.forEach((l) => l.close());
     await store.close();
     throw err;
   }

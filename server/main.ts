@@ -11,9 +11,21 @@ async function main(): Promise<void> {
     log.warn({ event: 'gateway.unsafe_bind', listen: config.listenHost }, 'UNSAFE: listening beyond loopback was explicitly allowed');
   }
   const gateway = await startGateway(config, { log });
-  const link = await gateway.newLoginLink();
-  // The link goes to the terminal, not the log: logs are shipped and kept, a one-time secret should not be.
-  process.stderr.write(`\n  Porthole is running at ${gateway.url}\n  Open this one-time owner login link (valid 24 hours):\n\n    ${link}\n\n`);
+  const listening = gateway.listening.map((a) => `${a.includes(':') ? `[${a}]` : a}:${gateway.port}`).join(', ');
+  if ('socket' in gateway.modeDetail) {
+    const { socket, version, capability } = gateway.modeDetail;
+    const rules = config.access.length;
+    process.stderr.write(
+      `\n  Porthole is running in tailnet mode at ${gateway.publicUrl}\n` +
+        `  listening on ${listening}; identity from tailscaled ${version} at ${socket}\n` +
+        `  access: grants with the app capability "${capability}"${rules ? ` and ${rules} rule(s) in porthole.yaml` : ''}; everyone else is refused\n\n`,
+    );
+  } else {
+    const link = await gateway.newLoginLink();
+    const why = gateway.modeDetail.reasons.length ? `  (not tailnet mode: ${gateway.modeDetail.reasons.join('; ')})\n` : '';
+    // The link goes to the terminal, not the log: logs are shipped and kept, a one-time secret should not be.
+    process.stderr.write(`\n  Porthole is running in local mode at ${gateway.url} (listening on ${listening})\n${why}  Open this one-time owner login link (valid 24 hours):\n\n    ${link}\n\n`);
+  }
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -59,6 +59,8 @@ export interface HostView {
   hasPassphrase: boolean;
   /** 'config' hosts come from the YAML file and are edited there. */
   source: 'ui' | 'config';
+  /** Protocols the caller may open on it. */
+  canOpen: ProtocolName[];
   hostKey: (HostKeyInfo & { trustedAt: number }) | null;
   /** A key the host presented that differs from the pinned one, waiting for an admin. */
   pendingHostKey: (HostKeyInfo & { seenAt: number }) | null;
@@ -68,7 +70,11 @@ export interface HostView {
 
 export const acceptHostKeySchema = z.object({ fingerprint: z.string().min(1).max(200) });
 
-export const createSessionSchema = z.object({ hostId: z.string().min(1).max(100) });
+export const createSessionSchema = z.object({
+  hostId: z.string().min(1).max(100),
+  /** Tailnet machines only (stored hosts carry their own user): the remote account to log in as. */
+  username: username.optional(),
+});
 
 export interface SessionView {
   id: string;
@@ -99,9 +105,58 @@ export interface CreatedApiToken extends ApiTokenView {
 
 export const redeemLoginLinkSchema = z.object({ token: z.string().min(16).max(200) });
 
+export const ROLE_NAMES = ['viewer', 'operator', 'admin'] as const;
+export type RoleName = (typeof ROLE_NAMES)[number];
+export type ProtocolName = 'ssh' | 'vnc' | 'rdp';
+
+/** Who the page is talking for, and what they may do (what the server enforces, shown so the page can hide dead ends). */
 export interface MeView {
-  identity: { kind: 'owner' | 'token'; name: string };
-  mode: 'local';
+  identity: {
+    kind: 'owner' | 'token' | 'person' | 'tagged-device';
+    name: string;
+    login?: string;
+    tags: string[];
+    /** The tailnet device the request came from. */
+    device?: { name: string; os?: string };
+    /** How the gateway knows: owner link, API token, tailscaled whois, or tailscale serve headers. */
+    via: 'browser' | 'token' | 'tailnet' | 'serve';
+  };
+  mode: 'local' | 'tailnet';
+  permissions: {
+    role: RoleName | null;
+    /** Each grant entry's hosts with the protocols it opens on them. */
+    grants: { hosts: string[]; protocols: ProtocolName[]; share: boolean }[];
+    share: boolean;
+    manageHosts: boolean;
+  };
+  /** Tailnet mode: the app capability grants are read from, so a refused person can ask for the right grant. */
+  capability?: string;
+}
+
+/** A machine of the tailnet, listed live from tailscaled. */
+export interface PeerView {
+  /** "ts:" + StableID; usable wherever a host id is. */
+  id: string;
+  name: string;
+  dnsName: string;
+  hostName: string;
+  addresses: string[];
+  os: string;
+  online: boolean;
+  lastSeen: string | null;
+  tags: string[];
+  isSelf: boolean;
+  /** Protocols the caller may open on it. */
+  canOpen: ProtocolName[];
+  hostKey: (HostKeyInfo & { trustedAt: number }) | null;
+  pendingHostKey: (HostKeyInfo & { seenAt: number }) | null;
+}
+
+/** Open ports per protocol, from a probe a person asked for. */
+export interface PortProbeView {
+  ssh: number[];
+  vnc: number[];
+  rdp: number[];
 }
 
 /** Every error response: `{ error: { code, message } }`. */

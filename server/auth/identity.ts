@@ -1,20 +1,46 @@
-// Who is asking: the identity every HTTP request and WebSocket carries after authentication.
+// Who is asking: the identity every HTTP request and WebSocket carries after authentication, with what it may do.
+import { ALL_PERMISSIONS, type Permissions } from '../policy/grants.js';
 
-/**
- * In local mode there is one principal, the owner, reached by the browser login or by an API token the
- * owner created. The tailnet issue adds people and tagged devices as further principals.
- */
+/** The device a tailnet identity came from, for display and logs. */
+export interface DeviceInfo {
+  /** MagicDNS name without the trailing dot, e.g. alice-mbp.tail1234.ts.net. */
+  name: string;
+  os?: string;
+}
+
 export interface Identity {
-  /** Stable key for ownership checks (sessions belong to a principal). */
+  /** Stable key for ownership checks (sessions belong to a principal). Never a display name. */
   principal: string;
-  /** How this request authenticated. */
-  via: 'browser' | 'token';
+  /**
+   * How this request authenticated. `browser` (owner cookie), `tailnet` (whois) and `serve` (serve headers)
+   * are ambient, sent by a browser on its own, so they need CSRF checks; `token` is not.
+   */
+  via: 'browser' | 'token' | 'tailnet' | 'serve';
+  /** owner: local mode's one person; person/tagged-device: tailnet; token: an API token. */
+  kind: 'owner' | 'person' | 'tagged-device' | 'token';
   /** For display and logs. */
   name: string;
+  /** Tailnet login (people only). */
+  login?: string;
+  /** Tailnet tags (tagged devices only). */
+  tags: string[];
+  device?: DeviceInfo;
+  /** Already combined from every grant and rule that applies; the policy function reads only this. */
+  permissions: Permissions;
 }
 
 export const OWNER_PRINCIPAL = 'owner';
 
-export function ownerIdentity(via: Identity['via'], name = 'Owner'): Identity {
-  return { principal: OWNER_PRINCIPAL, via, name };
+/** Local mode's owner, and API tokens: everything, on every host. */
+export function ownerIdentity(via: 'browser' | 'token', name = 'Owner'): Identity {
+  return { principal: OWNER_PRINCIPAL, via, kind: via === 'token' ? 'token' : 'owner', name, tags: [], permissions: ALL_PERMISSIONS };
+}
+
+/** Principals are namespaced so a login can never collide with a tag set or the owner. */
+export function personPrincipal(login: string): string {
+  return `login:${login.toLowerCase()}`;
+}
+
+export function taggedPrincipal(tags: readonly string[]): string {
+  return `tags:${[...tags].map((t) => t.toLowerCase()).sort().join(',')}`;
 }

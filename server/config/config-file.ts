@@ -21,6 +21,19 @@ const configHostSchema = z
     message: 'give exactly one of password, privateKeyFile or keyboardInteractive: true',
   });
 
+/** One access rule: who (logins and/or tags) gets what, in the same vocabulary as a tailnet grant's app capability. */
+const accessRuleSchema = z
+  .object({
+    logins: z.array(z.string().trim().min(1).max(200)).optional(),
+    tags: z.array(z.string().regex(/^tag:[A-Za-z0-9-]+$/, 'a tag looks like tag:name')).optional(),
+    hosts: z.array(z.string().trim().min(1).max(200)).optional(),
+    protocols: z.array(z.enum(['ssh', 'vnc', 'rdp'])).optional(),
+    role: z.enum(['viewer', 'operator', 'admin']).optional(),
+    share: z.boolean().optional(),
+  })
+  .strict()
+  .refine((r) => (r.logins?.length ?? 0) + (r.tags?.length ?? 0) > 0, { message: 'a rule names at least one login or tag' });
+
 export const configFileSchema = z
   .object({
     listen: z.string().min(1).optional(),
@@ -30,12 +43,28 @@ export const configFileSchema = z
     detachGraceSeconds: z.number().int().min(0).max(7 * 24 * 3600).optional(),
     /** Extra origins the page may be served from, e.g. "https://porthole.example.ts.net". */
     publicOrigins: z.array(z.string().url()).optional(),
+    /** auto (default): tailnet when tailscaled's LocalAPI answers, else local. */
+    mode: z.enum(['auto', 'tailnet', 'local']).optional(),
+    tailscale: z
+      .object({
+        /** LocalAPI socket; default: the first of the platform paths that exists. */
+        socket: z.string().min(1).optional(),
+        /** App capability name carrying Porthole grants in the tailnet policy. */
+        capability: z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}\/.+$/i, 'a capability name looks like example.com/cap/porthole').optional(),
+        /** Port sshd listens on across the tailnet (one-click SSH to tailnet machines). */
+        sshPort: z.number().int().min(1).max(65535).optional(),
+      })
+      .strict()
+      .optional(),
+    /** Rules keyed by tailnet login or tag; they add to the tailnet grants (or replace them on tailnets without). */
+    access: z.array(accessRuleSchema).default([]),
     hosts: z.array(configHostSchema).default([]),
   })
   .strict();
 
 export type ConfigFile = z.output<typeof configFileSchema>;
 export type ConfigHost = z.output<typeof configHostSchema>;
+export type AccessRule = z.output<typeof accessRuleSchema>;
 
 /** Parses YAML text; throws an Error that names the file, the field path and the problem. */
 export function parseConfigFile(text: string, fileName: string): ConfigFile {

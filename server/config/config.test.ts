@@ -39,8 +39,37 @@ describe('loadConfig', () => {
 
   it('refuses a non-loopback bind unless the loudly named flag is given', () => {
     const dir = cwd();
-    expect(() => loadConfig(['--listen', '0.0.0.0'], {}, dir)).toThrow(/refusing to listen on "0.0.0.0".*--unsafe-listen-beyond-loopback/);
-    expect(loadConfig(['--listen', '0.0.0.0', UNSAFE_BIND_FLAG], {}, dir).listenHost).toBe('0.0.0.0');
+    expect(() => loadConfig(['--listen', '0.0.0.0', '--mode', 'local'], {}, dir)).toThrow(/refusing to listen on "0.0.0.0".*--unsafe-listen-beyond-loopback/);
+    expect(loadConfig(['--listen', '0.0.0.0', '--mode', 'local', UNSAFE_BIND_FLAG], {}, dir).listenHost).toBe('0.0.0.0');
+  });
+
+  it('reads mode, socket, capability and access rules; TS_SOCKET is honoured below the Porthole names', () => {
+    const dir = cwd();
+    writeFileSync(join(dir, 'porthole.yaml'), 'mode: tailnet\ntailscale:\n  capability: example.com/cap/lab\n  sshPort: 2222\naccess:\n  - { logins: [alice@example.com], role: admin, hosts: ["*"] }\n');
+    const config = loadConfig([], { TS_SOCKET: '/tmp/ts.sock' }, dir);
+    expect(config).toMatchObject({ mode: 'tailnet', tailscaleSockets: ['/tmp/ts.sock'], tailscaleCapability: 'example.com/cap/lab', tailnetSshPort: 2222 });
+    expect(config.access).toEqual([{ logins: ['alice@example.com'], role: 'admin', hosts: ['*'] }]);
+    expect(loadConfig(['--tailscale-socket', '/run/a.sock'], { PORTHOLE_TAILSCALE_SOCKET: '/run/b.sock', TS_SOCKET: '/run/c.sock' }, dir).tailscaleSockets).toEqual(['/run/a.sock']);
+    expect(loadConfig(['--mode', 'local'], {}, dir).mode).toBe('local');
+    expect(() => loadConfig(['--mode', 'mesh'], {}, dir)).toThrow(/"mesh" is not one of auto, tailnet, local/);
+  });
+
+  it('probes the platform socket paths by default', () => {
+    expect(loadConfig([], {}, cwd()).tailscaleSockets).toEqual([
+      '/var/run/tailscale/tailscaled.sock',
+      '/var/packages/Tailscale/var/tailscaled.sock',
+      '/tmp/tailscale/tailscaled.sock',
+      '/tmp/tailscaled.sock',
+    ]);
+  });
+
+  it.each([
+    ['access:\n  - { role: admin }\n', /access.0: a rule names at least one login or tag/],
+    ['access:\n  - { tags: [ci] }\n', /a tag looks like tag:name/],
+    ['access:\n  - { logins: [a@b.c], role: root }\n', /access.0.role/],
+    ['tailscale:\n  capability: porthole\n', /a capability name looks like example.com\/cap\/porthole/],
+  ])('rejects a bad access setting and says where: %j', (yaml, message) => {
+    expect(() => parseConfigFile(yaml, 'porthole.yaml')).toThrow(message);
   });
 
   it.each([

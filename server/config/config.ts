@@ -2,15 +2,28 @@
 import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
-import { readConfigFile, type ConfigFile, type ConfigHost } from './config-file.js';
-import { DEFAULT_DATA_DIR, DEFAULT_DETACH_GRACE_SECONDS, DEFAULT_LISTEN_HOST, DEFAULT_PORT } from './defaults.js';
+import { readConfigFile, type AccessRule, type ConfigFile, type ConfigHost } from './config-file.js';
+import { DEFAULT_DATA_DIR, DEFAULT_DETACH_GRACE_SECONDS, DEFAULT_LISTEN_HOST, DEFAULT_PORT, DEFAULT_TAILSCALE_CAPABILITY, DEFAULT_TAILSCALE_SOCKETS } from './defaults.js';
 
 /** The loudly named escape hatch for binding beyond loopback (the tailnet issue adds mesh addresses). */
 export const UNSAFE_BIND_FLAG = '--unsafe-listen-beyond-loopback';
 export const UNSAFE_BIND_ENV = 'PORTHOLE_UNSAFE_LISTEN_BEYOND_LOOPBACK';
 
+export type GatewayMode = 'auto' | 'tailnet' | 'local';
+const MODES: readonly GatewayMode[] = ['auto', 'tailnet', 'local'];
+
 export interface GatewayConfig {
+  mode: GatewayMode;
+  /** Local mode's address; in tailnet mode an explicit non-default value replaces the tailnet + loopback plan. */
   listenHost: string;
+  /** True when listenHost came from a flag, the environment or the file rather than the default. */
+  listenExplicit: boolean;
+  /** LocalAPI sockets to try, in order (one when configured). */
+  tailscaleSockets: string[];
+  tailscaleCapability: string;
+  /** Port sshd listens on across the tailnet, for one-click SSH to tailnet machines. */
+  tailnetSshPort: number;
+  access: AccessRule[];
   port: number;
   dataDir: string;
   databaseUrl: string | undefined;
@@ -49,7 +62,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = process
   const candidates = explicitFile ? [resolve(cwd, explicitFile)] : [join(guessDataDir, 'porthole.yaml'), resolve(cwd, 'porthole.yaml')];
   const configFile = candidates.find((p) => existsSync(p));
   if (explicitFile && !configFile) throw new Error(`--config / PORTHOLE_CONFIG: file "${explicitFile}" does not exist`);
-  const file: Partial<ConfigFile> & { hosts: ConfigHost[] } = configFile ? readConfigFile(configFile) : { hosts: [] };
+  const file: Partial<ConfigFile> & { hosts: ConfigHost[] } = configFile ? readConfigFile(configFile) : { hosts: [], access: [] };
 
   const portFlag = flagValue(argv, '--port') ?? env.PORTHOLE_PORT;
   const graceEnv = env.PORTHOLE_DETACH_GRACE_SECONDS;
@@ -57,8 +70,19 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = process
   if (graceSeconds !== undefined && (!Number.isFinite(graceSeconds) || graceSeconds < 0)) {
     throw new Error(`PORTHOLE_DETACH_GRACE_SECONDS: "${graceEnv}" is not a number of seconds`);
   }
+  const modeRaw = flagValue(argv, '--mode') ?? env.PORTHOLE_MODE ?? file.mode ?? 'auto';
+  if (!MODES.includes(modeRaw as GatewayMode)) throw new Error(`--mode / PORTHOLE_MODE: "${modeRaw}" is not one of ${MODES.join(', ')}`);
+  // TS_SOCKET is what the tailscale image calls it; honouring it makes the sidecar setup one variable shorter.
+  const socket = flagValue(argv, '--tailscale-socket') ?? env.PORTHOLE_TAILSCALE_SOCKET ?? file.tailscale?.socket ?? (env.TS_SOCKET || undefined);
+  const listenRaw = flagValue(argv, '--listen') ?? env.PORTHOLE_LISTEN ?? file.listen;
   const config: GatewayConfig = {
-    listenHost: flagValue(argv, '--listen') ?? env.PORTHOLE_LISTEN ?? file.listen ?? DEFAULT_LISTEN_HOST,
+    mode: modeRaw as GatewayMode,
+    listenHost: listenRaw ?? DEFAULT_LISTEN_HOST,
+    listenExplicit: listenRaw !== undefined,
+    tailscaleSockets: socket ? [resolve(cwd, socket)] : [...DEFAULT_TAILSCALE_SOCKETS],
+    tailscaleCapability: env.PORTHOLE_TAILSCALE_CAPABILITY || file.tailscale?.capability || DEFAULT_TAILSCALE_CAPABILITY,
+    tailnetSshPort: file.tailscale?.sshPort ?? 22,
+    access: file.access ?? [],
     port: portFlag !== undefined ? parsePort(portFlag, '--port / PORTHOLE_PORT') : (file.port ?? DEFAULT_PORT),
     dataDir: resolve(cwd, dataDirRaw ?? file.dataDir ?? DEFAULT_DATA_DIR),
     databaseUrl: env.DATABASE_URL || file.databaseUrl || undefined,
@@ -68,8 +92,31 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = process
     hosts: file.hosts,
     allowNonLoopbackBind: argv.includes(UNSAFE_BIND_FLAG) || env[UNSAFE_BIND_ENV] === '1',
   };
-  assertSafeBind(config);
+  // Tailnet mode's bind rules need the node's addresses, known only at start (mesh/listen-plan.ts).
+  if (config.mode === 'local') assertSafeBind(config);
   return config;
+}
+
+/** A complete local-mode configuration on an ephemeral loopback port, for embedding (tests, benchmarks). */
+export function embeddedConfig(dataDir: string, overrides: Partial<GatewayConfig> = {}): GatewayConfig {
+  return {
+    mode: 'local',
+    listenHost: DEFAULT_LISTEN_HOST,
+    listenExplicit: false,
+    port: 0,
+    dataDir,
+    databaseUrl: undefined,
+    detachGraceMs: DEFAULT_DETACH_GRACE_SECONDS * 1000,
+    publicOrigins: [],
+    configFile: undefined,
+    hosts: [],
+    allowNonLoopbackBind: false,
+    tailscaleSockets: [],
+    tailscaleCapability: DEFAULT_TAILSCALE_CAPABILITY,
+    tailnetSshPort: 22,
+    access: [],
+    ...overrides,
+  };
 }
 
 /** The URL a person opens for a gateway bound to `listenHost:port` (a wildcard bind is opened via loopback). */

@@ -12,3 +12,12 @@ export const LOGIN_SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 export const QUESTION_TIMEOUT_MS = 3 * 60 * 1000;
 /** TCP connect + SSH handshake limit. */
 export const SSH_CONNECT_TIMEOUT_MS = 15_000;
+/** App capability name for Porthole grants when none is configured (tailscale.com names are reserved). */
+export const DEFAULT_TAILSCALE_CAPABILITY = 'porthole.dev/cap/access';
+/** Where tailscaled's LocalAPI socket lives: Linux, Synology, QNAP, then the tailscale Docker image's default. */
+export const DEFAULT_TAILSCALE_SOCKETS = [
+  '/var/run/tailscale/tailscaled.sock',
+  '/var/packages/Tailscale/var/tailscaled.sock',
+  '/tmp/tailscale/tailscaled.sock',
+  '/tmp/tailscaled.sock',
+] as const;

@@ -1,8 +1,10 @@
 // Turns a stored host into what the API may show: the kind of credential, never the credential itself.
-import type { HostView } from '../../shared/api-types.js';
+import type { HostView, ProtocolName } from '../../shared/api-types.js';
 import type { HostKeyStore, HostRecord } from '../store/types.js';
 
-export async function toHostView(host: HostRecord, hostKeys: HostKeyStore): Promise<HostView> {
+/** Stored hosts are SSH hosts for now; the policy decides which of those protocols the caller may use. */
+export async function toHostView(host: HostRecord, hostKeys: HostKeyStore, canOpen: ProtocolName[]): Promise<HostView> {
+  if (host.source === 'tailnet') throw new TypeError('toHostView: tailnet machines are shown as peers, not stored hosts');
   const [pinned, pending] = await Promise.all([hostKeys.getPinned(host.id), hostKeys.getPending(host.id)]);
   return {
     id: host.id,
@@ -13,6 +15,7 @@ export async function toHostView(host: HostRecord, hostKeys: HostKeyStore): Prom
     authMethod: host.authMethod,
     hasPassphrase: host.credential.method === 'key' && !!host.credential.passphrase,
     source: host.source,
+    canOpen,
     hostKey: pinned ? { algorithm: pinned.algorithm, fingerprint: pinned.fingerprint, trustedAt: pinned.trustedAt } : null,
     pendingHostKey: pending ? { algorithm: pending.algorithm, fingerprint: pending.fingerprint, seenAt: pending.seenAt } : null,
     createdAt: host.createdAt,

@@ -2,26 +2,38 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { MeView } from '../../shared/api-types.js';
+import type { Authenticator } from '../auth/authenticator.js';
 import type { LocalAuth } from '../auth/local-auth.js';
 import type { Logger } from '../log.js';
+import type { PeerDirectory } from '../mesh/peer-directory.js';
+import type { ProbePorts } from '../mesh/port-probe.js';
+import { can } from '../policy/can.js';
 import type { SessionRegistry } from '../sessions/session-registry.js';
 import type { Store } from '../store/types.js';
 import { ApiFailure, errorHandler } from './errors.js';
 import type { OriginPolicy } from './origin-policy.js';
-import { hostGuard, requireIdentity, securityHeaders, type GatewayEnv } from './request-guards.js';
+import { funnelGuard, hostGuard, requireIdentity, securityHeaders, type GatewayEnv } from './request-guards.js';
 import { authRoutes } from './routes/auth.js';
 import { hostRoutes } from './routes/hosts.js';
 import { sessionRoutes } from './routes/sessions.js';
+import { tailnetRoutes } from './routes/tailnet.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { webPages } from './web-pages.js';
 
 export interface AppDeps {
   store: Store;
+  /** Owner login links (local mode) and API tokens (both modes). */
   auth: LocalAuth;
+  authenticator: Authenticator;
   sessions: SessionRegistry;
   policy: OriginPolicy;
   log: Logger;
   webRoot: string;
+  /** Tailnet mode only. */
+  peers?: PeerDirectory;
+  capabilityName?: string;
+  peerSshPort: number;
+  probePorts?: ProbePorts;
 }
 
 export function createApp(deps: AppDeps) {
@@ -30,19 +42,28 @@ export function createApp(deps: AppDeps) {
   app.onError(errorHandler(log));
   app.use('*', securityHeaders());
   app.use('*', hostGuard(policy));
+  app.use('*', funnelGuard());
   app.use('/api/*', bodyLimit({ maxSize: 64 * 1024, onError: () => { throw new ApiFailure('too-large', 'request body over 64 KiB'); } }));
 
   app.get('/api/health', (c) => c.json({ ok: true }));
-  app.route('/api/auth', authRoutes(auth, policy, log));
+  // The owner link is local mode's login; in tailnet mode tailscaled says who you are and there is nothing to redeem.
+  if (deps.authenticator.mode === 'local') app.route('/api/auth', authRoutes(auth, policy, log));
 
   const api = new Hono<GatewayEnv>();
-  api.use('*', requireIdentity(auth, policy));
+  api.use('*', requireIdentity(deps.authenticator, policy));
   api.get('/me', (c) => {
-    const identity = c.get('identity');
-    return c.json({ identity: { kind: identity.via === 'token' ? 'token' : 'owner', name: identity.name }, mode: 'local' } satisfies MeView);
+    const { kind, name, login, tags, device, via, permissions } = c.get('identity');
+    const me: MeView = {
+      identity: { kind, name, login, tags, device, via },
+      mode: deps.authenticator.mode,
+      permissions: { ...permissions, manageHosts: can(permissions, { kind: 'manage-hosts' }) },
+      capability: deps.capabilityName,
+    };
+    return c.json(me);
   });
   api.route('/hosts', hostRoutes(store, sessions, log));
-  api.route('/sessions', sessionRoutes(store, sessions));
+  api.route('/sessions', sessionRoutes({ store, sessions, peers: deps.peers, peerSshPort: deps.peerSshPort }));
+  if (deps.peers) api.route('/tailnet', tailnetRoutes({ store, peers: deps.peers, probePorts: deps.probePorts, log }));
   api.route('/tokens', tokenRoutes(auth, log));
   api.all('*', () => {
     throw new ApiFailure('not-found', 'no such API route');

@@ -6,7 +6,7 @@ import { ZodError } from 'zod';
 import type { Logger } from '../log.js';
 import { StoreConflictError } from '../store/types.js';
 
-export type ApiErrorCode = 'bad-request' | 'unauthorized' | 'forbidden' | 'csrf' | 'not-found' | 'conflict' | 'too-large' | 'internal';
+export type ApiErrorCode = 'bad-request' | 'unauthorized' | 'forbidden' | 'csrf' | 'not-found' | 'conflict' | 'too-large' | 'unavailable' | 'bad-gateway' | 'internal';
 
 const STATUS: Record<ApiErrorCode, ContentfulStatusCode> = {
   'bad-request': 400,
@@ -17,6 +17,8 @@ const STATUS: Record<ApiErrorCode, ContentfulStatusCode> = {
   conflict: 409,
   'too-large': 413,
   internal: 500,
+  'bad-gateway': 502,
+  unavailable: 503,
 };
 
 export class ApiFailure extends HTTPException {

@@ -1,8 +1,10 @@
 // Middleware that refuses requests before they reach a route: wrong Host, cross-site state changes, no login.
-import type { MiddlewareHandler } from 'hono';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { Context, MiddlewareHandler } from 'hono';
 import { CSRF_HEADER, CSRF_HEADER_VALUE } from '../../shared/api-types.js';
+import { isFunnelRequest, type AuthRequest, type Authenticator } from '../auth/authenticator.js';
 import type { Identity } from '../auth/identity.js';
-import type { LocalAuth } from '../auth/local-auth.js';
+import { can, type Action, type HostFacts } from '../policy/can.js';
 import { ApiFailure } from './errors.js';
 import { isAllowedHost, isAllowedOrigin, type OriginPolicy } from './origin-policy.js';
 
@@ -20,21 +22,55 @@ export function hostGuard(policy: OriginPolicy): MiddlewareHandler {
   };
 }
 
+/** Guest links live here; it is the only path a Funnel (public internet) request may reach. */
+export const GUEST_PATH_PREFIX = '/share/';
+
 /**
- * Logs the caller in from a bearer token or the session cookie and enforces CSRF for cookie logins:
- * a state change needs our custom header (a cross-site form or fetch cannot send it without a CORS
- * preflight we never grant) and, when present, our own Origin. Bearer tokens are never sent by a
- * browser on its own, so they need neither.
+ * Funnel publishes a whole port, not a path (tailscale.md), so the app itself refuses every Funnel request
+ * outside the guest routes, before any route or the page is reached.
  */
-export function requireIdentity(auth: LocalAuth, policy: OriginPolicy): MiddlewareHandler<GatewayEnv> {
+export function funnelGuard(): MiddlewareHandler {
+  return async function funnelGuard(c, next) {
+    if (isFunnelRequest((name) => c.req.header(name)) && !c.req.path.startsWith(GUEST_PATH_PREFIX)) {
+      throw new ApiFailure('forbidden', 'this address is open to the public internet only for shared links');
+    }
+    await next();
+  };
+}
+
+/** What the authenticator needs from a Hono request: the socket's peer and the headers. */
+export function authRequestOf(c: Context): AuthRequest {
+  const { remote } = getConnInfo(c);
+  return { remoteAddress: remote.address ?? '', remotePort: remote.port ?? 0, header: (name) => c.req.header(name) };
+}
+
+/**
+ * Identifies the caller (owner cookie, tailnet whois, serve headers or API token) and enforces CSRF for
+ * every ambient login: a state change needs our custom header (a cross-site form or fetch cannot send it
+ * without a CORS preflight we never grant) and, when present, our own Origin. Bearer tokens are never
+ * sent by a browser on its own, so they need neither.
+ */
+export function requireIdentity(authenticator: Authenticator, policy: OriginPolicy): MiddlewareHandler<GatewayEnv> {
   return async function requireIdentity(c, next) {
-    const authorizationHeader = c.req.header('authorization');
-    const identity = await auth.identify({ cookieHeader: c.req.header('cookie'), authorizationHeader });
-    if (!identity) throw new ApiFailure('unauthorized', 'log in with the owner link printed by the gateway, or send a valid API token');
-    if (identity.via === 'browser' && !SAFE_METHODS.has(c.req.method)) assertSameSite(c.req.header(CSRF_HEADER), c.req.header('origin'), policy);
+    const outcome = await authenticator.identify(authRequestOf(c));
+    if (!outcome.ok) {
+      throw new ApiFailure(outcome.refusal === 'unavailable' ? 'unavailable' : outcome.refusal === 'funnel' ? 'forbidden' : 'unauthorized', outcome.reason);
+    }
+    const { identity } = outcome;
+    if (identity.via !== 'token' && !SAFE_METHODS.has(c.req.method)) assertSameSite(c.req.header(CSRF_HEADER), c.req.header('origin'), policy);
     c.set('identity', identity);
     await next();
   };
+}
+
+/** Throws 403 unless the policy allows the caller this action (on this host); the message says what is missing. */
+export function assertAllowed(identity: Identity, action: Action, host?: HostFacts & { label?: string }): void {
+  if (can(identity.permissions, action, host)) return;
+  const what =
+    action.kind === 'manage-hosts' ? 'manage hosts and credentials (admins only)'
+    : action.kind === 'watch' ? 'watch shared sessions'
+    : `${action.kind === 'share' ? 'share' : 'open'} ${host?.label ?? host?.name ?? 'this host'} over ${action.protocol.toUpperCase()}`;
+  throw new ApiFailure('forbidden', `${identity.name} may not ${what}`);
 }
 
 export function assertSameSite(csrfHeader: string | undefined, origin: string | undefined, policy: OriginPolicy): void {

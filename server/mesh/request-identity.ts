@@ -8,7 +8,7 @@ export type RequestIdentity =
   /** A tailnet node, named by tailscaled itself: the strongest answer. */
   | { kind: 'mesh'; identity: MeshIdentity }
   /** A person behind `tailscale serve` on this machine, named by serve's headers. */
-  | { kind: 'serve'; login: string; displayName: string }
+  | { kind: 'serve'; login: string; displayName: string; caps: unknown[] }
   /** Public internet through Funnel: no identity; only guest-link routes may answer. */
   | { kind: 'funnel' }
   | { kind: 'anonymous'; reason: string };
@@ -38,7 +38,23 @@ export async function identifyRequest(
   const login = facts.header('tailscale-user-login')?.trim();
   if (!login) return { kind: 'anonymous', reason: 'a loopback request without tailscale serve identity headers' };
   const name = facts.header('tailscale-user-name');
-  return { kind: 'serve', login, displayName: name ? decodeRfc2047(name) : login };
+  return { kind: 'serve', login, displayName: name ? decodeRfc2047(name) : login, caps: serveAppCaps(facts.header('tailscale-app-capabilities'), capabilityName) };
+}
+
+/**
+ * Tailscale-App-Capabilities (serve with --accept-app-caps, v1.92+): Q-encoded JSON of the caller's filtered
+ * CapMap. Read only on the path where serve's other headers are trusted; anything unreadable grants nothing.
+ */
+function serveAppCaps(header: string | undefined, capabilityName: string): unknown[] {
+  if (!header) return [];
+  try {
+    const map: unknown = JSON.parse(decodeRfc2047(header));
+    if (typeof map !== 'object' || map === null || !Object.hasOwn(map, capabilityName)) return [];
+    const granted = (map as Record<string, unknown>)[capabilityName];
+    return Array.isArray(granted) ? granted : [];
+  } catch {
+    return [];
+  }
 }
 
 /** A short-lived cache in front of whois: one page load makes many requests from the same ip:port. */

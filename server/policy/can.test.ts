@@ -38,13 +38,29 @@ describe('can', () => {
 });
 
 describe('combineGrants', () => {
-  it('takes the union of hosts and protocols and the highest role', () => {
+  it('keeps each entry\'s hosts with its protocols, takes the highest role, and a host-less share flag', () => {
     const { permissions } = combineGrants([
-      { role: 'viewer', hosts: ['a'], protocols: ['ssh'] },
-      { role: 'admin', hosts: ['tag:x'], protocols: ['rdp'] },
+      { role: 'viewer', hosts: ['A'], protocols: ['ssh'] },
+      { role: 'admin', hosts: ['tag:x'], protocols: ['rdp'], share: true },
       { role: 'operator' },
+      { hosts: ['b'] },
+      { share: true },
     ]);
-    expect(permissions).toEqual({ hosts: ['a', 'tag:x'], protocols: ['ssh', 'rdp'], role: 'admin', share: false });
+    expect(permissions).toEqual({
+      role: 'admin',
+      share: true,
+      grants: [
+        { hosts: ['a'], protocols: ['ssh'], share: false },
+        { hosts: ['tag:x'], protocols: ['rdp'], share: true },
+      ],
+    });
+  });
+
+  it('two grants never add up to a protocol on a host neither gives', () => {
+    const { permissions } = combineGrants([{ role: 'operator', hosts: ['tag:lab'], protocols: ['ssh'] }, { hosts: ['win'], protocols: ['rdp'] }]);
+    expect(can(permissions, { kind: 'connect', protocol: 'rdp' }, { name: 'pve1', tags: ['tag:lab'] })).toBe(false);
+    expect(can(permissions, { kind: 'connect', protocol: 'rdp' }, { name: 'win', tags: [] })).toBe(true);
+    expect(can(permissions, { kind: 'connect', protocol: 'ssh' }, { name: 'win', tags: [] })).toBe(false);
   });
 
   it.each([

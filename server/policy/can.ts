@@ -14,6 +14,8 @@ export type Action =
 
 export interface HostFacts {
   name: string;
+  /** Other names the host answers to (a tailnet machine's FQDN). */
+  aliases?: readonly string[];
   /** Tailnet tags of the host ("tag:lab"); manual hosts have none. */
   tags: readonly string[];
 }
@@ -22,11 +24,14 @@ function atLeast(role: Role | null, needed: Role): boolean {
   return role !== null && ROLES.indexOf(role) >= ROLES.indexOf(needed);
 }
 
-/** A selector matches "*", the host's name (case-insensitive), or one of its tags. */
+/** A selector matches "*", the host's name or an alias (case-insensitive), or one of its tags. */
 export function hostMatches(selectors: readonly string[], host: HostFacts): boolean {
-  const name = host.name.toLowerCase();
+  const names = new Set([host.name, ...(host.aliases ?? [])].map((n) => n.toLowerCase()));
   const tags = new Set(host.tags.map((t) => t.toLowerCase()));
-  return selectors.some((s) => s === '*' || s === name || (s.startsWith('tag:') && tags.has(s)));
+  return selectors.some((raw) => {
+    const s = raw.toLowerCase();
+    return s === '*' || (s.startsWith('tag:') ? tags.has(s) : names.has(s));
+  });
 }
 
 export function can(permissions: Permissions, action: Action, host?: HostFacts): boolean {
@@ -37,10 +42,11 @@ export function can(permissions: Permissions, action: Action, host?: HostFacts):
       return atLeast(permissions.role, 'viewer');
     case 'connect':
     case 'share': {
-      if (!host || !permissions.protocols.includes(action.protocol) || !hostMatches(permissions.hosts, host)) return false;
       // Admins reach what their grants name, like everyone else: the role widens duties, not the host list.
-      if (!atLeast(permissions.role, 'operator')) return false;
-      return action.kind === 'connect' || permissions.share;
+      if (!host || !atLeast(permissions.role, 'operator')) return false;
+      const matching = permissions.grants.filter((g) => g.protocols.includes(action.protocol) && hostMatches(g.hosts, host));
+      if (matching.length === 0) return false;
+      return action.kind === 'connect' || permissions.share || matching.some((g) => g.share);
     }
   }
 }

@@ -8,16 +8,30 @@ export type Protocol = (typeof PROTOCOLS)[number];
 export const ROLES = ['viewer', 'operator', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** What one identity may do, after combining every grant that applies to it. */
-export interface Permissions {
+/**
+ * Which hosts one grant entry opens, and by which protocols. Entries stay separate: a grant for SSH to
+ * the lab and another for RDP to a Windows box must not add up to RDP into the lab.
+ */
+export interface HostGrant {
   /** Host selectors: a host name, "tag:NAME", or "*". */
   hosts: string[];
   protocols: Protocol[];
-  role: Role | null;
+  /** This entry also lets its hosts be shared. */
   share: boolean;
 }
 
-export const NO_PERMISSIONS: Permissions = { hosts: [], protocols: [], role: null, share: false };
+/** What one identity may do, after combining every grant that applies to it. */
+export interface Permissions {
+  /** The highest role any entry gives: it widens duties (manage, watch), never the host list. */
+  role: Role | null;
+  /** An entry with `share: true` and no hosts: share whatever the other entries open. */
+  share: boolean;
+  grants: HostGrant[];
+}
+
+export const NO_PERMISSIONS: Permissions = { role: null, share: false, grants: [] };
+/** The local-mode owner (and API tokens the owner made): every host, every protocol. */
+export const ALL_PERMISSIONS: Permissions = { role: 'admin', share: true, grants: [{ hosts: ['*'], protocols: [...PROTOCOLS], share: true }] };
 
 /**
  * One grant entry, e.g. {"hosts":["tag:lab","nas"],"protocols":["ssh"],"role":"operator","share":true}.
@@ -37,12 +51,14 @@ export interface CombinedGrants {
   rejected: { entry: unknown; reason: string }[];
 }
 
-/** Union of hosts and protocols, the highest role, and share if any entry allows it (deny by default). */
+/**
+ * The highest role; each entry naming hosts and protocols kept as its own host grant; share globally if a
+ * host-less entry says so (deny by default).
+ */
 export function combineGrants(entries: readonly unknown[]): CombinedGrants {
-  const hosts = new Set<string>();
-  const protocols = new Set<Protocol>();
   let role: Role | null = null;
   let share = false;
+  const grants: HostGrant[] = [];
   const rejected: CombinedGrants['rejected'] = [];
   for (const entry of entries) {
     const parsed = grantEntrySchema.safeParse(entry);
@@ -50,10 +66,10 @@ export function combineGrants(entries: readonly unknown[]): CombinedGrants {
       rejected.push({ entry, reason: parsed.error.issues.map((i) => `${i.path.join('.') || 'entry'}: ${i.message}`).join('; ') });
       continue;
     }
-    parsed.data.hosts?.forEach((h) => hosts.add(h.toLowerCase()));
-    parsed.data.protocols?.forEach((p) => protocols.add(p));
+    const { hosts = [], protocols = [], share: entryShare = false } = parsed.data;
     if (parsed.data.role && (role === null || ROLES.indexOf(parsed.data.role) > ROLES.indexOf(role))) role = parsed.data.role;
-    share ||= parsed.data.share === true;
+    if (hosts.length > 0 && protocols.length > 0) grants.push({ hosts: hosts.map((h) => h.toLowerCase()), protocols: [...new Set(protocols)], share: entryShare });
+    else if (hosts.length === 0) share ||= entryShare;
   }
-  return { permissions: { hosts: [...hosts], protocols: [...protocols], role, share }, rejected };
+  return { permissions: { role, share, grants }, rejected };
 }

@@ -4,7 +4,17 @@ import type { HostKeyInfo } from '../../shared/terminal-protocol.js';
 import type { Database } from './schema-types.js';
 import type { HostKeyStore } from './types.js';
 
+/** Keys of tailnet peers are stored under "ts:" + the peer's StableID; they are listed live, not stored as hosts. */
+export const TAILNET_HOST_ID_PREFIX = 'ts:';
+
 export function createHostKeyStore(db: Kysely<Database>, now: () => number): HostKeyStore {
+  // What the dropped foreign key used to guarantee: a key always belongs to something that can be connected to.
+  async function assertKnownHost(trx: Kysely<Database>, hostId: string): Promise<void> {
+    if (hostId.startsWith(TAILNET_HOST_ID_PREFIX) && hostId.length > TAILNET_HOST_ID_PREFIX.length) return;
+    const host = await trx.selectFrom('hosts').select('id').where('id', '=', hostId).executeTakeFirst();
+    if (!host) throw new Error(`host keys: no host with id "${hostId}"`);
+  }
+
   return {
     async getPinned(hostId) {
       const row = await db.selectFrom('host_keys').selectAll().where('host_id', '=', hostId).executeTakeFirst();
@@ -15,6 +25,7 @@ export function createHostKeyStore(db: Kysely<Database>, now: () => number): Hos
       const at = now();
       // Pinning and clearing the pending key together: a reader never sees the accepted key still pending.
       await db.transaction().execute(async (trx) => {
+        await assertKnownHost(trx, hostId);
         await trx
           .insertInto('host_keys')
           .values({ host_id: hostId, algorithm: key.algorithm, fingerprint: key.fingerprint, trusted_at: at })
@@ -33,6 +44,7 @@ export function createHostKeyStore(db: Kysely<Database>, now: () => number): Hos
 
     async setPending(hostId, key: HostKeyInfo) {
       const at = now();
+      await assertKnownHost(db, hostId);
       await db
         .insertInto('pending_host_keys')
         .values({ host_id: hostId, algorithm: key.algorithm, fingerprint: key.fingerprint, seen_at: at })

@@ -95,9 +95,13 @@ export function createHostStore(db: Kysely<Database>, box: SecretBox, now: () =>
     },
 
     async remove(id) {
-      // host_keys and pending_host_keys go with it (ON DELETE CASCADE).
-      const result = await db.deleteFrom('hosts').where('id', '=', id).executeTakeFirst();
-      return result.numDeletedRows > 0n;
+      // Its keys go with it, in the same transaction (the key tables also hold tailnet peers, so no foreign key).
+      return db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('host_keys').where('host_id', '=', id).execute();
+        await trx.deleteFrom('pending_host_keys').where('host_id', '=', id).execute();
+        const result = await trx.deleteFrom('hosts').where('id', '=', id).executeTakeFirst();
+        return result.numDeletedRows > 0n;
+      });
     },
   };
 }

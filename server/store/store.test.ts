@@ -217,8 +217,21 @@ for (const backend of [sqlite, postgres]) {
         expect(await store.hostKeys.getPending(hostId)).toBeUndefined();
       });
 
-      it.each([['pin'], ['setPending']] as const)('%s refuses an unknown host (foreign keys on)', async (method) => {
-        await expect(store.hostKeys[method]('nope', ed25519)).rejects.toThrow();
+      it.each([['pin'], ['setPending']] as const)('%s refuses an unknown host but takes a tailnet peer id', async (method) => {
+        await expect(store.hostKeys[method]('nope', ed25519)).rejects.toThrow(/no host with id "nope"/);
+        await expect(store.hostKeys[method]('ts:', ed25519)).rejects.toThrow(/no host/);
+        await store.hostKeys[method]('ts:nK3mZp2CNTRL', ed25519);
+        const stored = method === 'pin' ? await store.hostKeys.getPinned('ts:nK3mZp2CNTRL') : await store.hostKeys.getPending('ts:nK3mZp2CNTRL');
+        expect(stored).toMatchObject(ed25519);
+      });
+
+      it('removing a host removes its pinned and pending keys', async () => {
+        const host = await store.hosts.create(newHost('keyed', { method: 'keyboard-interactive' }));
+        await store.hostKeys.pin(host.id, rsa);
+        await store.hostKeys.setPending(host.id, ed25519);
+        await store.hosts.remove(host.id);
+        expect(await store.hostKeys.getPinned(host.id)).toBeUndefined();
+        expect(await store.hostKeys.getPending(host.id)).toBeUndefined();
       });
     });
 

@@ -12,7 +12,8 @@ export interface HostRecord {
   authMethod: AuthMethod;
   /** Decrypted secret; null for keyboard-interactive. */
   credential: HostAuthInput;
-  source: 'ui' | 'config';
+  /** 'tailnet' records are never stored: they are built per connection for a tailnet machine. */
+  source: 'ui' | 'config' | 'tailnet';
   createdAt: number;
   updatedAt: number;
 }

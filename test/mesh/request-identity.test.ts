@@ -50,9 +50,18 @@ describe('identifyRequest', () => {
 
   it('trusts serve headers only from loopback when whois has no match, decoding RFC 2047 names', async () => {
     const viaServe = facts('127.0.0.1', { 'Tailscale-User-Login': 'jurgen@example.com', 'Tailscale-User-Name': '=?utf-8?q?J=C3=BCrgen_M=C3=BCller?=' });
-    expect(await identifyRequest(viaServe, whois, CAP)).toEqual({ kind: 'serve', login: 'jurgen@example.com', displayName: 'Jürgen Müller' });
+    expect(await identifyRequest(viaServe, whois, CAP)).toEqual({ kind: 'serve', login: 'jurgen@example.com', displayName: 'Jürgen Müller', caps: [] });
     const fromLan = facts('192.168.1.50', { 'Tailscale-User-Login': 'jurgen@example.com' });
     expect(await identifyRequest(fromLan, whois, CAP)).toMatchObject({ kind: 'anonymous' });
+  });
+
+  it('reads serve\'s app-capabilities header (Q-encoded JSON) for the configured capability only', async () => {
+    const capMap = JSON.stringify({ [CAP]: [{ role: 'operator', hosts: ['tag:lab'] }], 'other.example/cap/x': [{ role: 'admin' }] });
+    const qEncoded = `=?utf-8?q?${[...Buffer.from(capMap)].map((b) => (b > 32 && b < 127 && b !== 61 && b !== 63 && b !== 95 ? String.fromCharCode(b) : `=${b.toString(16).toUpperCase().padStart(2, '0')}`)).join('')}?=`;
+    const viaServe = facts('127.0.0.1', { 'Tailscale-User-Login': 'bob@example.com', 'Tailscale-App-Capabilities': qEncoded });
+    expect(await identifyRequest(viaServe, whois, CAP)).toMatchObject({ kind: 'serve', caps: [{ role: 'operator', hosts: ['tag:lab'] }] });
+    const garbled = facts('127.0.0.1', { 'Tailscale-User-Login': 'bob@example.com', 'Tailscale-App-Capabilities': '=?utf-8?q?{not json?=' });
+    expect(await identifyRequest(garbled, whois, CAP)).toMatchObject({ kind: 'serve', caps: [] });
   });
 
   it.each([

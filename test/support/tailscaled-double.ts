@@ -40,6 +40,14 @@ export interface TailscaledDoubleOptions {
   hang?: boolean;
   /** Answer whois with 403 access denied. */
   deny?: boolean;
+  /** Status's BackendState; default "Running" ("NeedsLogin" is a daemon nobody has logged in). */
+  backendState?: string;
+  /**
+   * Connections tailscaled knows by ip:port rather than by IP, as it does for netstack-forwarded and
+   * `tailscale serve` connections: keyed "ip:port", the StableID of the node behind it. Tests register
+   * the local port of a proxy's outgoing connection here to make a browser context a tailnet node.
+   */
+  connections?: Map<string, string>;
 }
 
 export interface TailscaledDouble {
@@ -132,7 +140,7 @@ function statusBody(o: TailscaledDoubleOptions, withPeers: boolean): unknown {
   return {
     Version: VERSIONS[o.daemonVersion ?? 'current'],
     TUN: false,
-    BackendState: 'Running',
+    BackendState: o.backendState ?? 'Running',
     HaveNodeKey: true,
     AuthURL: '',
     TailscaleIPs: o.self.addresses,
@@ -152,6 +160,11 @@ function addrIp(addr: string): string | null {
   const m = /^\[([^\]]+)\]:(\d{1,5})$/.exec(addr) ?? /^([^:\]]+):(\d{1,5})$/.exec(addr);
   if (m) return isIP(m[1]!) && Number(m[2]) <= 65535 ? m[1]! : null;
   return isIP(addr) ? addr : null;
+}
+
+/** The port inside whois's addr, or '' for a bare IP. */
+function addrPort(addr: string): string {
+  return (/^\[[^\]]+\]:(\d{1,5})$/.exec(addr) ?? /^[^:\]]+:(\d{1,5})$/.exec(addr))?.[1] ?? '';
 }
 
 export async function startTailscaledDouble(options: TailscaledDoubleOptions): Promise<TailscaledDouble> {
@@ -182,7 +195,9 @@ export async function startTailscaledDouble(options: TailscaledDoubleOptions): P
     if (given === null) return send(res, 400, "invalid 'addr' parameter");
     // Current daemons unmap ::ffff:a.b.c.d; before v1.102 the mapped form simply matches no node.
     const ip = o.daemonVersion === 'old' ? given : given.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
-    const node = [o.self, ...o.peers].find((n) => n.addresses.some((a) => a.toLowerCase() === ip.toLowerCase()));
+    const everyone = [o.self, ...o.peers];
+    const byConnection = o.connections?.get(`${ip}:${addrPort(addr)}`);
+    const node = byConnection !== undefined ? everyone.find((n) => n.stableId === byConnection) : everyone.find((n) => n.addresses.some((a) => a.toLowerCase() === ip.toLowerCase()));
     if (!node) return send(res, 404, 'no match for IP:port');
     send(res, 200, tabJson(whoisBody(node, o.daemonVersion === 'old')), 'application/json');
   });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { CSRF_HEADER, type HostView } from '../../shared/api-types.js';
-import type { GatewayConfig } from '../../server/config/config.js';
+import { embeddedConfig, type GatewayConfig } from '../../server/config/config.js';
 import { startGateway, type Gateway } from '../../server/gateway.js';
 import { createLogger } from '../../server/log.js';
 import { redeemLoginLink, sessionCookieOf } from './login.js';
@@ -39,18 +39,7 @@ export async function startTestGateway(overrides: Partial<GatewayConfig> = {}, c
       done();
     },
   });
-  const config: GatewayConfig = {
-    listenHost: '127.0.0.1',
-    port: 0,
-    dataDir,
-    databaseUrl: undefined,
-    detachGraceMs: 60_000,
-    publicOrigins: [],
-    configFile: undefined,
-    hosts: [],
-    allowNonLoopbackBind: false,
-    ...overrides,
-  };
+  const config = embeddedConfig(dataDir, { detachGraceMs: 60_000, ...overrides });
   const gateway = await startGateway(config, {
     log: createLogger({ level: 'debug', destination }),
     connectTimeoutMs,

@@ -25,6 +25,7 @@ const existing: HostView = {
   authMethod: 'key',
   hasPassphrase: true,
   source: 'ui',
+  canOpen: ['ssh'],
   hostKey: null,
   pendingHostKey: null,
   createdAt: 0,

@@ -3,10 +3,12 @@ import { Hono } from 'hono';
 import { acceptHostKeySchema, createHostSchema, updateHostSchema } from '../../../shared/api-types.js';
 import { toHostView } from '../../hosts/host-view.js';
 import type { Logger } from '../../log.js';
+import { openableProtocols, storedHostFacts } from '../../policy/host-facts.js';
 import type { SessionRegistry } from '../../sessions/session-registry.js';
 import type { HostRecord, Store } from '../../store/types.js';
 import { ApiFailure, readJson } from '../errors.js';
-import type { GatewayEnv } from '../request-guards.js';
+import { assertAllowed, type GatewayEnv } from '../request-guards.js';
+import type { Identity } from '../../auth/identity.js';
 
 export function hostRoutes(store: Store, sessions: SessionRegistry, log: Logger) {
   const app = new Hono<GatewayEnv>();
@@ -17,22 +19,42 @@ export function hostRoutes(store: Store, sessions: SessionRegistry, log: Logger)
     return host;
   }
 
+  /** Stored hosts are SSH hosts for now; admins see every host so they can manage it. */
+  const view = (host: HostRecord, identity: Identity) => toHostView(host, store.hostKeys, openableProtocols(identity.permissions, storedHostFacts(host), ['ssh']));
+  const visible = (host: HostRecord, identity: Identity) =>
+    identity.permissions.role === 'admin' || openableProtocols(identity.permissions, storedHostFacts(host), ['ssh']).length > 0;
+
+  // Host and credential management is admin-only; reading is filtered by what the caller may open.
+  const adminOnly = (identity: Identity) => assertAllowed(identity, { kind: 'manage-hosts' });
+
   function assertEditable(host: HostRecord): void {
     if (host.source === 'config') throw new ApiFailure('conflict', `host "${host.name}" is defined in porthole.yaml; edit it there`);
   }
 
   app.get('/', async (c) => {
-    const hosts = await store.hosts.list();
-    return c.json(await Promise.all(hosts.map((h) => toHostView(h, store.hostKeys))));
+    const identity = c.get('identity');
+    const hosts = (await store.hosts.list()).filter((h) => visible(h, identity));
+    return c.json(await Promise.all(hosts.map((h) => view(h, identity))));
   });
 
-  app.get('/:id', async (c) => c.json(await toHostView(await findHost(c.req.param('id')), store.hostKeys)));
+  app.get('/:id', async (c) => {
+    const identity = c.get('identity');
+    const host = await findHost(c.req.param('id'));
+    // A host the caller may not see answers exactly like a missing one: ids are not an oracle.
+    if (!visible(host, identity)) throw new ApiFailure('not-found', `no host with id "${host.id}"`);
+    return c.json(await view(host, identity));
+  });
+
+  app.use('*', async (c, next) => {
+    if (c.req.method !== 'GET') adminOnly(c.get('identity'));
+    await next();
+  });
 
   app.post('/', async (c) => {
     const input = await readJson(c, createHostSchema);
     const host = await store.hosts.create({ ...input, source: 'ui' });
     log.info({ event: 'host.created', host: host.name, by: c.get('identity').name }, 'host added');
-    return c.json(await toHostView(host, store.hostKeys), 201);
+    return c.json(await view(host, c.get('identity')), 201);
   });
 
   app.patch('/:id', async (c) => {
@@ -47,7 +69,7 @@ export function hostRoutes(store: Store, sessions: SessionRegistry, log: Logger)
       sessions.endForHost(host.id, 'the host was moved to another address');
     }
     log.info({ event: 'host.updated', host: host.name, credentialChanged: !!patch.auth, by: c.get('identity').name }, 'host edited');
-    return c.json(await toHostView(host, store.hostKeys));
+    return c.json(await view(host, c.get('identity')));
   });
 
   app.delete('/:id', async (c) => {
@@ -69,7 +91,7 @@ export function hostRoutes(store: Store, sessions: SessionRegistry, log: Logger)
     const previous = await store.hostKeys.getPinned(host.id);
     await store.hostKeys.pin(host.id, { algorithm: pending.algorithm, fingerprint: pending.fingerprint });
     log.warn({ event: 'hostkey.accepted_change', host: host.name, old: previous?.fingerprint, new: fingerprint, by: c.get('identity').name }, 'changed host key accepted');
-    return c.json(await toHostView(host, store.hostKeys));
+    return c.json(await view(host, c.get('identity')));
   });
 
   app.delete('/:id/host-key', async (c) => {

@@ -1,22 +1,68 @@
-// /api/sessions: open, list and end terminal sessions (the terminal stream itself is a WebSocket, see terminal-socket.ts).
+// /api/sessions: open, list and end terminal sessions (the terminal stream itself is a WebSocket, see terminal-upgrade.ts).
 import { Hono } from 'hono';
 import { createSessionSchema } from '../../../shared/api-types.js';
 import { CloseCode } from '../../../shared/close-codes.js';
+import type { Identity } from '../../auth/identity.js';
+import { dialAddress, type PeerDirectory } from '../../mesh/peer-directory.js';
+import { peerFacts, storedHostFacts } from '../../policy/host-facts.js';
 import type { SessionRegistry } from '../../sessions/session-registry.js';
-import type { Store } from '../../store/types.js';
+import { TAILNET_HOST_ID_PREFIX } from '../../store/host-keys.js';
+import type { HostRecord, Store } from '../../store/types.js';
 import { ApiFailure, readJson } from '../errors.js';
-import type { GatewayEnv } from '../request-guards.js';
+import { assertAllowed, type GatewayEnv } from '../request-guards.js';
 
-export function sessionRoutes(store: Store, sessions: SessionRegistry) {
+export interface SessionRouteDeps {
+  store: Store;
+  sessions: SessionRegistry;
+  /** Tailnet mode only. */
+  peers?: PeerDirectory;
+  /** Port sshd listens on across the tailnet (22 unless configured). */
+  peerSshPort: number;
+}
+
+/** The remote account for a tailnet machine when the page does not name one: the login's local part, as `ssh host` would. */
+export function defaultRemoteUser(identity: Identity): string {
+  const local = identity.login?.split('@')[0]?.toLowerCase().replace(/[^a-z0-9._-]/g, '') ?? '';
+  return local || 'root';
+}
+
+export function sessionRoutes(deps: SessionRouteDeps) {
+  const { store, sessions } = deps;
   const app = new Hono<GatewayEnv>();
+
+  /**
+   * A tailnet machine becomes a host record for this one connection: no credential is stored, so ssh2
+   * tries "none" first (Tailscale SSH lets the gateway in) and then asks the person in the browser.
+   */
+  async function tailnetHost(hostId: string, identity: Identity, username: string | undefined): Promise<HostRecord> {
+    const peer = deps.peers ? await deps.peers.get(hostId) : undefined;
+    if (!peer) throw new ApiFailure('not-found', `no host with id "${hostId}"`);
+    assertAllowed(identity, { kind: 'connect', protocol: 'ssh' }, { ...peerFacts(peer), label: peer.name });
+    const address = dialAddress(peer);
+    if (!address) throw new ApiFailure('conflict', `tailnet machine "${peer.name}" has no Tailscale address`);
+    const now = Date.now();
+    return {
+      id: peer.id, name: peer.name, address, port: deps.peerSshPort, username: username ?? defaultRemoteUser(identity),
+      authMethod: 'keyboard-interactive', credential: { method: 'keyboard-interactive' }, source: 'tailnet', createdAt: now, updatedAt: now,
+    };
+  }
+
+  async function storedHost(hostId: string, identity: Identity, username: string | undefined): Promise<HostRecord> {
+    const host = await store.hosts.get(hostId);
+    if (!host) throw new ApiFailure('not-found', `no host with id "${hostId}"`);
+    assertAllowed(identity, { kind: 'connect', protocol: 'ssh' }, { ...storedHostFacts(host), label: host.name });
+    // The stored credential belongs to the stored account: another user name would not match it.
+    if (username !== undefined && username !== host.username) throw new ApiFailure('bad-request', `host "${host.name}" logs in as its configured user`);
+    return host;
+  }
 
   app.get('/', (c) => c.json(sessions.listFor(c.get('identity').principal).map((s) => s.view())));
 
   app.post('/', async (c) => {
-    const { hostId } = await readJson(c, createSessionSchema);
-    const host = await store.hosts.get(hostId);
-    if (!host) throw new ApiFailure('not-found', `no host with id "${hostId}"`);
-    const session = sessions.create(c.get('identity').principal, host);
+    const identity = c.get('identity');
+    const { hostId, username } = await readJson(c, createSessionSchema);
+    const host = hostId.startsWith(TAILNET_HOST_ID_PREFIX) ? await tailnetHost(hostId, identity, username) : await storedHost(hostId, identity, username);
+    const session = sessions.create(identity.principal, host);
     return c.json(session.view(), 201);
   });
 

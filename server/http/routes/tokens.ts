@@ -4,10 +4,15 @@ import { createApiTokenSchema } from '../../../shared/api-types.js';
 import type { LocalAuth } from '../../auth/local-auth.js';
 import type { Logger } from '../../log.js';
 import { ApiFailure, readJson } from '../errors.js';
-import type { GatewayEnv } from '../request-guards.js';
+import { assertAllowed, type GatewayEnv } from '../request-guards.js';
 
 export function tokenRoutes(auth: LocalAuth, log: Logger) {
   const app = new Hono<GatewayEnv>();
+  // Tokens act with the owner's full rights, so only admins make or see them.
+  app.use('*', async (c, next) => {
+    assertAllowed(c.get('identity'), { kind: 'manage-hosts' });
+    await next();
+  });
   app.get('/', async (c) => c.json(await auth.listApiTokens()));
   app.post('/', async (c) => {
     const { name } = await readJson(c, createApiTokenSchema);

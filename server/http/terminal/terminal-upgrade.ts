@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CloseCode } from '../../../shared/close-codes.js';
 import { MAX_TERMINAL_CLIENT_MESSAGE_BYTES, MAX_TERMINAL_COLS, MAX_TERMINAL_ROWS, MIN_TERMINAL_COLS, MIN_TERMINAL_ROWS } from '../../../shared/limits.js';
-import type { LocalAuth } from '../../auth/local-auth.js';
+import type { Authenticator } from '../../auth/authenticator.js';
 import type { Logger } from '../../log.js';
 import type { SessionRegistry } from '../../sessions/session-registry.js';
 import { isAllowedHost, isAllowedOrigin, type OriginPolicy } from '../origin-policy.js';
@@ -14,7 +14,7 @@ const TERMINAL_PATH = /^\/api\/sessions\/([A-Za-z0-9-]{1,64})\/terminal$/;
 const HEARTBEAT_MS = 20_000;
 
 export interface TerminalUpgradeDeps {
-  auth: LocalAuth;
+  authenticator: Authenticator;
   policy: OriginPolicy;
   sessions: SessionRegistry;
   log: Logger;
@@ -46,10 +46,20 @@ export function createTerminalUpgrade(deps: TerminalUpgradeDeps) {
       deps.log.warn({ event: 'ws.origin_refused', origin, host: req.headers.host }, 'websocket upgrade from a foreign origin refused');
       return refuse(socket, 403, 'Forbidden');
     }
-    const identity = await deps.auth.identify({ cookieHeader: req.headers.cookie, authorizationHeader: req.headers.authorization });
-    if (!identity || (identity.via === 'browser' && origin === undefined)) {
-      return acceptThenClose(req, socket, head, CloseCode.unauthorized, 'not logged in');
+    const outcome = await deps.authenticator.identify({
+      remoteAddress: req.socket.remoteAddress ?? '',
+      remotePort: req.socket.remotePort ?? 0,
+      header: (name) => {
+        const value = req.headers[name];
+        return Array.isArray(value) ? value[0] : value;
+      },
+    });
+    if (!outcome.ok && outcome.refusal === 'funnel') return refuse(socket, 403, 'Forbidden');
+    // An ambient login (cookie, whois) without an Origin is not a page of ours: scripts use tokens.
+    if (!outcome.ok || (outcome.identity.via !== 'token' && origin === undefined)) {
+      return acceptThenClose(req, socket, head, CloseCode.unauthorized, outcome.ok ? 'not logged in' : outcome.reason.slice(0, 120));
     }
+    const { identity } = outcome;
     const session = deps.sessions.get(match[1]!);
     if (!session || session.principal !== identity.principal) {
       return acceptThenClose(req, socket, head, CloseCode.sessionNotFound, 'no such session (it ended or its grace period passed)');

@@ -1,9 +1,11 @@
 // The ordered list of schema migrations, compiled in (no migration files to find at run time after a build).
 import type { Migration, MigrationProvider } from 'kysely';
 import { initial } from './001-initial.js';
+import { tailnetHostKeys } from './002-tailnet-host-keys.js';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
+  '002-tailnet-host-keys': tailnetHostKeys,
 };
 
 export const migrationProvider: MigrationProvider = {
