@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HostView } from '../shared/api-types.js';
 import { redeemLoginLink, sessionCookieOf } from './support/login.js';
+import { startTailscaledDouble } from './support/tailscaled-double.js';
+import { NODES } from './support/tailnet-gateway.js';
 
 const root = join(import.meta.dirname, '..');
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
@@ -48,6 +50,33 @@ describe('the gateway process', () => {
     expect(gw.stderr()).not.toContain('yaml-secret');
     gw.child.kill('SIGTERM');
     expect(await gw.exited).toBe(0);
+  });
+
+  it('starts in tailnet mode when tailscaled answers: says so, listens on the Tailscale address, prints no login link', async () => {
+    const double = await startTailscaledDouble({ self: NODES.gateway, peers: [NODES.alice] });
+    try {
+      const gw = run(['--port', '0', '--data-dir', mkdtempSync(join(tmpdir(), 'porthole-proc-'))], { PORTHOLE_TAILSCALE_SOCKET: double.socketPath });
+      const started = /tailnet mode at http:\/\/porthole\.tail1234\.ts\.net:(\d+)/;
+      await new Promise<void>((resolve, reject) => {
+        gw.child.stderr!.on('data', () => started.test(gw.stderr()) && /everyone else is refused/.test(gw.stderr()) && resolve());
+        void gw.exited.then((code) => reject(new Error(`exited ${code}: ${gw.stderr()}`)));
+      });
+      const port = started.exec(gw.stderr())![1];
+      expect(gw.stderr()).toContain(`listening on 127.0.0.1:${port}, 127.0.0.20:${port}; identity from tailscaled 1.103.0`);
+      expect(gw.stderr()).toContain('access: grants with the app capability "porthole.dev/cap/access"');
+      expect(gw.stderr()).not.toContain('/login#');
+      expect((await fetch(`http://127.0.0.20:${port}/api/health`)).status).toBe(200);
+      gw.child.kill('SIGTERM');
+      expect(await gw.exited).toBe(0);
+    } finally {
+      await double.close();
+    }
+  });
+
+  it('says why it is in local mode when a configured socket does not answer', async () => {
+    const gw = run(['--port', '0', '--data-dir', mkdtempSync(join(tmpdir(), 'porthole-proc-'))], { PORTHOLE_TAILSCALE_SOCKET: '/nonexistent/tailscaled.sock' });
+    await gw.link;
+    expect(gw.stderr()).toMatch(/local mode at http:\/\/127\.0\.0\.1:\d+ .*\n\s+\(not tailnet mode: no tailscaled socket at \/nonexistent\/tailscaled\.sock/);
   });
 
   it('refuses to listen beyond loopback without the loudly named flag', async () => {

@@ -10,6 +10,8 @@ export interface TerminalClientOptions {
   trustHostKey?: boolean;
   /** Acknowledge output automatically, like xterm.js would after parsing (default true). */
   autoAck?: boolean;
+  /** Source address, e.g. 127.0.0.2: which tailnet node the double says this is. */
+  localAddress?: string;
 }
 
 export class TerminalClient {
@@ -51,7 +53,7 @@ export class TerminalClient {
   }
 
   static open(options: TerminalClientOptions): Promise<TerminalClient> {
-    const ws = new WebSocket(options.url, { headers: options.headers, perMessageDeflate: false });
+    const ws = new WebSocket(options.url, { headers: options.headers, perMessageDeflate: false, localAddress: options.localAddress });
     const client = new TerminalClient(ws, options);
     return new Promise((resolve, reject) => {
       ws.once('open', () => resolve(client));

@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { CSRF_HEADER, type HostView } from '../../shared/api-types.js';
 import { embeddedConfig, type GatewayConfig } from '../../server/config/config.js';
 import { startGateway, type Gateway } from '../../server/gateway.js';
-import { createLogger } from '../../server/log.js';
+import { createLogger, type Logger } from '../../server/log.js';
 import { redeemLoginLink, sessionCookieOf } from './login.js';
 import { TerminalClient } from './terminal-client.js';
 
@@ -24,14 +24,8 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
-/** Resolves like an /etc/hosts with only loopback names, so no test ever sends a DNS query off the machine. */
-async function hostsFileLookup(name: string): Promise<string> {
-  if (name === 'localhost' || name.endsWith('.localhost')) return '127.0.0.1';
-  throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${name}`), { code: 'ENOTFOUND' });
-}
-
-export async function startTestGateway(overrides: Partial<GatewayConfig> = {}, connectTimeoutMs = 5_000): Promise<TestGateway> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'porthole-test-'));
+/** A debug-level logger whose lines the test can read back (tests assert secrets never appear in them). */
+export function capturedLog(): { log: Logger; logText(): string } {
   const lines: string[] = [];
   const destination = new Writable({
     write(chunk, _enc, done) {
@@ -39,9 +33,21 @@ export async function startTestGateway(overrides: Partial<GatewayConfig> = {}, c
       done();
     },
   });
+  return { log: createLogger({ level: 'debug', destination }), logText: () => lines.join('') };
+}
+
+/** Resolves like an /etc/hosts with only loopback names, so no test ever sends a DNS query off the machine. */
+export async function hostsFileLookup(name: string): Promise<string> {
+  if (name === 'localhost' || name.endsWith('.localhost')) return '127.0.0.1';
+  throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${name}`), { code: 'ENOTFOUND' });
+}
+
+export async function startTestGateway(overrides: Partial<GatewayConfig> = {}, connectTimeoutMs = 5_000): Promise<TestGateway> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'porthole-test-'));
+  const { log, logText } = capturedLog();
   const config = embeddedConfig(dataDir, { detachGraceMs: 60_000, ...overrides });
   const gateway = await startGateway(config, {
-    log: createLogger({ level: 'debug', destination }),
+    log,
     connectTimeoutMs,
     lookup: hostsFileLookup,
   });
@@ -71,7 +77,7 @@ export async function startTestGateway(overrides: Partial<GatewayConfig> = {}, c
     gateway,
     url,
     cookie,
-    logText: () => lines.join(''),
+    logText,
     api,
     async addHost(host) {
       const res = await api<HostView>('POST', '/api/hosts', host);
