@@ -38,13 +38,13 @@ export function startShell(root: HTMLElement, me: MeView, onLoggedOut: () => voi
     pageSlot.hidden = onTerminal;
     if (onTerminal) {
       const hostId = route.query.get('host');
-      // `/terminal?host=ID` (a Connect link, maybe opened in a new browser tab) opens a fresh session once.
+      // `/terminal?host=ID[&user=NAME]` (a Connect link, maybe opened in a new browser tab) opens a fresh session once.
       if (hostId) history.replaceState(null, '', '/terminal');
-      workspace.show(hostId);
+      workspace.show(hostId, route.query.get('user') ?? undefined);
       return;
     }
     workspace.hide();
-    const next = route.path === '/settings' ? settingsPage() : hostsPage({ workspace });
+    const next = route.path === '/settings' ? settingsPage(me) : hostsPage({ workspace, me });
     page = next;
     pageSlot.replaceChildren(next.el);
     document.title = route.path === '/settings' ? 'Settings · Porthole' : 'Hosts · Porthole';

@@ -5,6 +5,8 @@ import type {
   CreateHostRequest,
   HostView,
   MeView,
+  PeerView,
+  PortProbeView,
   SessionView,
   UpdateHostRequest,
 } from '../../shared/api-types';
@@ -30,7 +32,14 @@ export const api = {
   forgetHostKey: (hostId: string) => request<void>('DELETE', `/api/hosts/${id(hostId)}/host-key`),
 
   listSessions: (options?: RequestOptions) => request<SessionView[]>('GET', '/api/sessions', undefined, options),
-  createSession: (hostId: string) => request<SessionView>('POST', '/api/sessions', { hostId }),
+  /** `username` is for tailnet machines, which have no stored account. */
+  createSession: (hostId: string, username?: string) => request<SessionView>('POST', '/api/sessions', username ? { hostId, username } : { hostId }),
+
+  listPeers: () => request<PeerView[]>('GET', '/api/tailnet/peers'),
+  probePeer: (peerId: string) => request<PortProbeView>('POST', `/api/tailnet/peers/${id(peerId)}/probe`),
+  acceptPeerHostKey: (peerId: string, fingerprint: string) =>
+    request<PeerView>('POST', `/api/tailnet/peers/${id(peerId)}/host-key/accept`, { fingerprint }),
+  forgetPeerHostKey: (peerId: string) => request<void>('DELETE', `/api/tailnet/peers/${id(peerId)}/host-key`),
   endSession: (sessionId: string) => request<void>('DELETE', `/api/sessions/${id(sessionId)}`),
 
   listTokens: () => request<ApiTokenView[]>('GET', '/api/tokens'),

@@ -1,5 +1,6 @@
 // One host on the hosts page: who and where, how it logs in, its key status, and Connect.
 import type { AuthMethod, HostView } from '../../shared/api-types';
+import { api } from '../api';
 import { h } from '../ui/dom';
 import { icon } from '../ui/icons';
 import { hostKeyStatus } from './host-key';
@@ -11,6 +12,8 @@ const AUTH_LABEL: Record<AuthMethod, string> = {
 };
 
 export interface HostCardHooks {
+  /** Admins edit, remove and manage keys; everyone else sees the card read-only. */
+  manageHosts: boolean;
   connect(host: HostView, button: HTMLElement): void;
   edit(host: HostView): void;
   remove(host: HostView): void;
@@ -24,6 +27,10 @@ function target(host: HostView): string {
 
 export function hostCard(host: HostView, hooks: HostCardHooks): HTMLElement {
   const fromConfig = host.source === 'config';
+  if (!host.canOpen.includes('ssh')) {
+    // Admins see every host to manage it, but a grant may still not let them open it.
+    return cardShell(host, hooks, h('span', { class: 'btn btn-block is-disabled', 'aria-disabled': 'true', title: 'No grant lets you open this host over SSH' }, icon('lock', 16), 'No SSH access'));
+  }
   // A real link, so middle-click or "open in new tab" starts a session in another browser tab.
   const connect = h(
     'a',
@@ -37,7 +44,12 @@ export function hostCard(host: HostView, hooks: HostCardHooks): HTMLElement {
     hooks.connect(host, connect);
   });
 
-  const manage = fromConfig
+  return cardShell(host, hooks, connect);
+}
+
+function cardShell(host: HostView, hooks: HostCardHooks, action: HTMLElement): HTMLElement {
+  const fromConfig = host.source === 'config';
+  const manage = fromConfig || !hooks.manageHosts
     ? []
     : [
         h('button', { type: 'button', class: 'btn btn-ghost btn-icon btn-sm', title: 'Edit', 'aria-label': `Edit ${host.name}`, onclick: () => hooks.edit(host) }, icon('edit', 16)),
@@ -55,7 +67,13 @@ export function hostCard(host: HostView, hooks: HostCardHooks): HTMLElement {
       h('div', { class: 'host-manage' }, manage),
     ),
     h('div', { class: 'host-meta' }, h('span', { class: 'badge' }, AUTH_LABEL[host.authMethod]), fromConfig ? h('span', { class: 'badge', title: 'Defined in porthole.yaml: edit it there.' }, icon('lock', 12), 'porthole.yaml, read-only') : null),
-    hostKeyStatus(host, hooks.changed),
-    h('div', { class: 'host-actions' }, connect),
+    hostKeyStatus(
+      {
+        ...host,
+        manage: hooks.manageHosts ? { accept: (fingerprint) => api.acceptHostKey(host.id, fingerprint), forget: () => api.forgetHostKey(host.id) } : undefined,
+      },
+      hooks.changed,
+    ),
+    h('div', { class: 'host-actions' }, action),
   );
 }

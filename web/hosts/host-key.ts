@@ -1,14 +1,23 @@
 // A host's SSH key status on its card, and the admin actions: accept a changed key, forget the pinned one.
-import type { HostView } from '../../shared/api-types';
-import { api } from '../api';
+import type { HostKeyInfo } from '../../shared/terminal-protocol';
 import { showDialog } from '../ui/dialog';
 import { h, relativeTime } from '../ui/dom';
 import { runConfirmed } from '../ui/confirmed-action';
 import { icon } from '../ui/icons';
 import { toast } from '../ui/toast';
 
+/** Whatever has a pinned SSH key: a stored host or a tailnet machine, with the admin actions the caller may use. */
+export interface KeyOwner {
+  name: string;
+  address: string;
+  hostKey: (HostKeyInfo & { trustedAt: number }) | null;
+  pendingHostKey: (HostKeyInfo & { seenAt: number }) | null;
+  /** Absent when the caller is not an admin: the card then shows the state without the buttons. */
+  manage?: { accept(fingerprint: string): Promise<unknown>; forget(): Promise<unknown> };
+}
+
 /** The key line of a host card; `changed` is called after an action so the list can reload. */
-export function hostKeyStatus(host: HostView, changed: () => void): HTMLElement {
+export function hostKeyStatus(host: KeyOwner, changed: () => void): HTMLElement {
   if (host.pendingHostKey) {
     return h(
       'div',
@@ -18,7 +27,7 @@ export function hostKeyStatus(host: HostView, changed: () => void): HTMLElement 
         'div',
         { class: 'stack' },
         h('span', null, h('strong', null, 'Host key changed. '), `Seen ${relativeTime(host.pendingHostKey.seenAt)}; connections are refused until an admin accepts it.`),
-        h('div', null, h('button', { type: 'button', class: 'btn btn-sm', onclick: () => void reviewKey(host, changed) }, icon('key', 16), 'Review new key…')),
+        host.manage ? h('div', null, h('button', { type: 'button', class: 'btn btn-sm', onclick: () => void reviewKey(host, changed) }, icon('key', 16), 'Review new key…')) : null,
       ),
     );
   }
@@ -29,20 +38,21 @@ export function hostKeyStatus(host: HostView, changed: () => void): HTMLElement 
       { class: 'host-key', title: `${key.algorithm} ${key.fingerprint}\nTrusted ${new Date(key.trustedAt).toLocaleString()}` },
       h('span', { class: 'badge badge-ok' }, icon('shield', 12), 'Key pinned'),
       h('code', { class: 'host-key-fp' }, key.fingerprint),
-      h('button', { type: 'button', class: 'btn btn-ghost btn-sm host-key-forget', onclick: () => void forgetKey(host, changed) }, 'Forget'),
+      host.manage ? h('button', { type: 'button', class: 'btn btn-ghost btn-sm host-key-forget', onclick: () => void forgetKey(host, changed) }, 'Forget') : null,
     );
   }
   return h('div', { class: 'host-key muted' }, h('span', { class: 'badge' }, icon('key', 12), 'No key yet'), h('span', { class: 'host-key-note' }, 'You will be asked to trust it on first connect.'));
 }
 
-async function reviewKey(host: HostView, changed: () => void): Promise<void> {
+async function reviewKey(host: KeyOwner, changed: () => void): Promise<void> {
   const pending = host.pendingHostKey;
-  if (!pending) return;
+  const manage = host.manage;
+  if (!pending || !manage) return;
   const row = (label: string, algorithm: string, fingerprint: string, cls: string): HTMLElement[] => [
     h('dt', null, label),
     h('dd', null, h('div', { class: `fingerprint ${cls}` }, `${algorithm}  ${fingerprint}`)),
   ];
-  const accepted = await showDialog<HostView>({
+  const accepted = await showDialog<unknown>({
     title: `Accept the new key of ${host.name}?`,
     size: 'lg',
     body: [
@@ -60,7 +70,7 @@ async function reviewKey(host: HostView, changed: () => void): Promise<void> {
       ),
       h('p', { class: 'hint muted' }, 'Check on the host with ', h('code', null, 'ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub'), '.'),
     ],
-    actions: [{ label: 'Accept new key', variant: 'danger', isDefault: true, run: () => api.acceptHostKey(host.id, pending.fingerprint) }],
+    actions: [{ label: 'Accept new key', variant: 'danger', isDefault: true, run: async () => (await manage.accept(pending.fingerprint)) ?? true }],
   }).result;
   if (accepted) {
     toast(`New key of ${host.name} accepted`, 'success');
@@ -68,12 +78,14 @@ async function reviewKey(host: HostView, changed: () => void): Promise<void> {
   }
 }
 
-async function forgetKey(host: HostView, changed: () => void): Promise<void> {
+async function forgetKey(host: KeyOwner, changed: () => void): Promise<void> {
+  const manage = host.manage;
+  if (!manage) return;
   await runConfirmed({
     title: `Forget the key of ${host.name}?`,
     consequence: 'The next connection will ask you to trust whatever key the host presents.',
     confirmLabel: 'Forget key',
-    run: () => api.forgetHostKey(host.id),
+    run: () => manage.forget(),
     done: 'Pinned key forgotten',
     after: changed,
   });

@@ -1,5 +1,6 @@
-// The settings page: API tokens for scripts (list, create and show once, delete) and terminal accessibility.
-import type { ApiTokenView } from '../../shared/api-types';
+// The settings page: who you are and what you may do, API tokens for scripts (admins), and terminal accessibility.
+import type { ApiTokenView, MeView } from '../../shared/api-types';
+import { accessSection } from './access-section';
 import { api, errorText } from '../api';
 import type { Page } from '../shell';
 import { h, relativeTime, replaceChildren } from '../ui/dom';
@@ -9,7 +10,7 @@ import { toast } from '../ui/toast';
 import { showNewToken } from './new-token-dialog';
 import { loadPreferences, savePreferences } from './preferences';
 
-export function settingsPage(): Page {
+export function settingsPage(me: MeView): Page {
   const nameInput = h('input', { class: 'input', id: 'token-name', name: 'name', placeholder: 'e.g. backup script', maxlength: '100', autocomplete: 'off', required: true });
   const createButton = h('button', { type: 'submit', class: 'btn btn-primary' }, icon('plus', 16), 'Create token');
   const form = h(
@@ -24,9 +25,11 @@ export function settingsPage(): Page {
     'div',
     { class: 'page' },
     h('div', { class: 'page-head' }, h('div', null, h('h1', null, 'Settings'))),
+    accessSection(me),
     h(
       'section',
-      { class: 'section settings-section' },
+      // Tokens carry the owner's full rights: only admins make or see them.
+      { class: 'section settings-section', hidden: !me.permissions.manageHosts },
       h('h2', null, 'API tokens'),
       h('p', { class: 'muted section-sub' }, 'Scripts call the API with ', h('code', null, 'Authorization: Bearer pt_…'), '. A token is shown once, when it is created; the gateway keeps only its hash.'),
       form,
@@ -115,7 +118,7 @@ export function settingsPage(): Page {
     });
   }
 
-  void load();
+  if (me.permissions.manageHosts) void load();
   return {
     el,
     dispose() {

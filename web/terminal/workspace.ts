@@ -1,7 +1,7 @@
 // The terminal page: tabs of sessions, restored from the gateway on load, with tab-switching shortcuts.
 import type { SessionView } from '../../shared/api-types';
 import { api, ApiRequestError, errorText } from '../api';
-import { navigate } from '../router';
+import { currentRoute, navigate } from '../router';
 import { showDialog } from '../ui/dialog';
 import { h } from '../ui/dom';
 import { icon } from '../ui/icons';
@@ -68,11 +68,11 @@ export class TerminalWorkspace {
     if (!this.active && !this.opening) this.select(remembered ?? this.tabs[0] ?? null);
   }
 
-  show(openHostId?: string | null): void {
+  show(openHostId?: string | null, username?: string): void {
     this.visible = true;
     this.el.hidden = false;
     if (openHostId) {
-      void this.openHost(openHostId).then(() => {
+      void this.openHost(openHostId, username).then(() => {
         if (!this.active) this.select(this.tabs[0] ?? null);
       });
       return;
@@ -85,15 +85,17 @@ export class TerminalWorkspace {
     this.el.hidden = true;
   }
 
-  /** Connect button: a new session on the gateway, then a tab attached to it. */
-  async openHost(hostId: string): Promise<void> {
+  /** Connect button: a new session on the gateway, then a tab attached to it. `username` is for tailnet machines. */
+  async openHost(hostId: string, username?: string): Promise<void> {
     this.opening += 1;
     try {
-      const session = await api.createSession(hostId);
+      const session = await api.createSession(hostId, username);
       this.select(this.add(session));
       navigate('/terminal');
     } catch (err) {
       toast(`Could not open a session: ${errorText(err)}`, 'error');
+      // A refused Connect link must not leave the person on an empty terminal page.
+      if (this.tabs.length === 0 && currentRoute().path === '/terminal') navigate('/hosts');
     } finally {
       this.opening -= 1;
     }

@@ -52,6 +52,9 @@ export function createHeader(me: MeView, onLoggedOut: () => void): Header {
   });
 
   const name = me.identity.name || (me.identity.kind === 'owner' ? 'Owner' : 'Token');
+  // Who and from where, as the gateway sees it: login (or tags) and the device's MagicDNS name.
+  const detail = [me.identity.login ?? (me.identity.tags.length ? me.identity.tags.join(' ') : ''), me.identity.device?.name.split('.')[0] ?? ''].filter((x) => x && x !== name).join(' · ');
+  const title = [`Signed in as ${name}`, me.identity.login, me.identity.device ? `on ${me.identity.device.name}${me.identity.device.os ? ` (${me.identity.device.os})` : ''}` : '', me.mode === 'tailnet' ? 'identified by tailscaled' : 'local mode'].filter(Boolean).join('\n');
   const el = h(
     'header',
     { class: 'app-header' },
@@ -61,8 +64,9 @@ export function createHeader(me: MeView, onLoggedOut: () => void): Header {
       'div',
       { class: 'who' },
       h('span', { class: 'avatar', 'aria-hidden': 'true' }, name.slice(0, 1).toUpperCase()),
-      h('span', { class: 'who-name', title: `Signed in as ${name} (${me.identity.kind})` }, name),
-      logout,
+      h('a', { class: 'who-text', href: '/settings', title }, h('span', { class: 'who-name' }, name), detail ? h('span', { class: 'who-detail' }, detail) : null),
+      // In tailnet mode the device is the login: there is nothing to log out of.
+      me.identity.via === 'browser' ? logout : h('span', { class: 'badge badge-mode', title: 'Identity comes from the tailnet' }, icon('mesh', 12), 'tailnet'),
     ),
   );
 
