@@ -15,8 +15,11 @@ async function main(): Promise<void> {
   if ('socket' in gateway.modeDetail) {
     const { socket, version, capability } = gateway.modeDetail;
     const rules = config.access.length;
+    // With userspace networking no Tailscale address is on an interface: only `tailscale serve` can reach it.
+    const direct = gateway.listening.some((a) => a !== '127.0.0.1');
+    const where = direct ? gateway.publicUrl : `${gateway.publicUrl.replace(/^http:/, 'https:').replace(/:\d+$/, '')} once \`tailscale serve --bg ${gateway.port}\` runs (userspace networking: no Tailscale address to listen on)`;
     process.stderr.write(
-      `\n  Porthole is running in tailnet mode at ${gateway.publicUrl}\n` +
+      `\n  Porthole is running in tailnet mode at ${where}\n` +
         `  listening on ${listening}; identity from tailscaled ${version} at ${socket}\n` +
         `  access: grants with the app capability "${capability}"${rules ? ` and ${rules} rule(s) in porthole.yaml` : ''}; everyone else is refused\n\n`,
     );

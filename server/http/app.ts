@@ -62,7 +62,7 @@ export function createApp(deps: AppDeps) {
     return c.json(me);
   });
   api.route('/hosts', hostRoutes(store, sessions, log));
-  api.route('/sessions', sessionRoutes({ store, sessions, peers: deps.peers, peerSshPort: deps.peerSshPort }));
+  api.route('/sessions', sessionRoutes({ store, sessions, peers: deps.peers, peerSshPort: deps.peerSshPort, log }));
   if (deps.peers) api.route('/tailnet', tailnetRoutes({ store, peers: deps.peers, probePorts: deps.probePorts, log }));
   api.route('/tokens', tokenRoutes(auth, log));
   api.all('*', () => {

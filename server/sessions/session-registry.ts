@@ -1,5 +1,6 @@
 // All live terminal sessions of this gateway: creates them, finds them for their owner, ends them on shutdown.
 import { CloseCode } from '../../shared/close-codes.js';
+import type { HostFacts } from '../policy/can.js';
 import type { HostRecord } from '../store/types.js';
 import { TerminalSession, type TerminalSessionDeps } from './terminal-session.js';
 
@@ -10,8 +11,8 @@ export class SessionRegistry {
 
   constructor(private readonly deps: SessionRegistryDeps) {}
 
-  create(principal: string, host: HostRecord): TerminalSession {
-    const session = new TerminalSession(principal, host, { ...this.deps, onEnded: (s) => this.sessions.delete(s.id) });
+  create(principal: string, host: HostRecord, hostFacts?: HostFacts): TerminalSession {
+    const session = new TerminalSession(principal, host, { ...this.deps, onEnded: (s) => this.sessions.delete(s.id) }, hostFacts);
     this.sessions.set(session.id, session);
     return session;
   }

@@ -1,4 +1,5 @@
 // A live SSH terminal session: one upstream shell, any number of attached viewers, a screen mirror, a grace period.
+import type { HostFacts } from '../policy/can.js';
 import { randomUUID } from 'node:crypto';
 import { CloseCode } from '../../shared/close-codes.js';
 import { FLOW_HIGH_WATERMARK_BYTES, FLOW_LOW_WATERMARK_BYTES } from '../../shared/limits.js';
@@ -52,6 +53,8 @@ export class TerminalSession {
     readonly principal: string,
     readonly host: HostRecord,
     private readonly deps: TerminalSessionDeps,
+    /** What the policy matched when the session opened; re-checked whenever a viewer attaches. */
+    readonly hostFacts: HostFacts = { name: host.name, tags: [] },
   ) {
     this.log = deps.log.child({ session: this.id, host: host.name });
     this.gate = new FlowGate(FLOW_HIGH_WATERMARK_BYTES, FLOW_LOW_WATERMARK_BYTES, (paused) => {

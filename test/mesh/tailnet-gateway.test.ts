@@ -267,6 +267,24 @@ describeLab('tailnet mode: hosts, tailnet machines and sessions by policy', sshd
     client.close();
   });
 
+  it('asks the policy again at every attach: a withdrawn grant stops the next re-attach', async () => {
+    const { client, sessionId } = await tg.as('alice').openTerminal(labHost.id);
+    await client.waitForMessage('attached', 15_000);
+    client.close();
+    await client.closed;
+    const alice = tg.double.options.peers.find((p) => p.stableId === NODES.alice.stableId)!;
+    const granted = alice.capMap;
+    alice.capMap = {};
+    try {
+      // A new connection has a new source port, so whois is asked afresh (the cache is per ip:port).
+      const again = await TerminalClient.open({ url: `${tg.url.replace('http', 'ws')}/api/sessions/${sessionId}/terminal`, headers: { origin: tg.url }, localAddress: NODES.alice.addresses[0] });
+      expect(await again.closed).toEqual({ code: CloseCode.forbidden, reason: 'you may no longer open lab-ssh' });
+    } finally {
+      alice.capMap = granted;
+    }
+    await tg.as('alice').request('DELETE', `/api/sessions/${sessionId}`);
+  });
+
   it('keeps host and credential management and API tokens to admins', async () => {
     const patch = await tg.as('alice').request('PATCH', `/api/hosts/${labHost.id}`, { body: { name: 'renamed' } });
     expect(patch.status).toBe(403);

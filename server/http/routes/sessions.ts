@@ -4,6 +4,8 @@ import { createSessionSchema } from '../../../shared/api-types.js';
 import { CloseCode } from '../../../shared/close-codes.js';
 import type { Identity } from '../../auth/identity.js';
 import { dialAddress, type PeerDirectory } from '../../mesh/peer-directory.js';
+import type { Logger } from '../../log.js';
+import type { HostFacts } from '../../policy/can.js';
 import { peerFacts, storedHostFacts } from '../../policy/host-facts.js';
 import type { SessionRegistry } from '../../sessions/session-registry.js';
 import { TAILNET_HOST_ID_PREFIX } from '../../store/host-keys.js';
@@ -18,6 +20,7 @@ export interface SessionRouteDeps {
   peers?: PeerDirectory;
   /** Port sshd listens on across the tailnet (22 unless configured). */
   peerSshPort: number;
+  log: Logger;
 }
 
 /** The remote account for a tailnet machine when the page does not name one: the login's local part, as `ssh host` would. */
@@ -27,33 +30,36 @@ export function defaultRemoteUser(identity: Identity): string {
 }
 
 export function sessionRoutes(deps: SessionRouteDeps) {
-  const { store, sessions } = deps;
+  const { store, sessions, log } = deps;
   const app = new Hono<GatewayEnv>();
 
   /**
    * A tailnet machine becomes a host record for this one connection: no credential is stored, so ssh2
    * tries "none" first (Tailscale SSH lets the gateway in) and then asks the person in the browser.
    */
-  async function tailnetHost(hostId: string, identity: Identity, username: string | undefined): Promise<HostRecord> {
+  async function tailnetHost(hostId: string, identity: Identity, username: string | undefined): Promise<{ host: HostRecord; facts: HostFacts }> {
     const peer = deps.peers ? await deps.peers.get(hostId) : undefined;
     if (!peer) throw new ApiFailure('not-found', `no host with id "${hostId}"`);
-    assertAllowed(identity, { kind: 'connect', protocol: 'ssh' }, { ...peerFacts(peer), label: peer.name });
+    const facts = peerFacts(peer);
+    assertAllowed(identity, { kind: 'connect', protocol: 'ssh' }, { ...facts, label: peer.name });
     const address = dialAddress(peer);
     if (!address) throw new ApiFailure('conflict', `tailnet machine "${peer.name}" has no Tailscale address`);
     const now = Date.now();
-    return {
+    const host: HostRecord = {
       id: peer.id, name: peer.name, address, port: deps.peerSshPort, username: username ?? defaultRemoteUser(identity),
       authMethod: 'keyboard-interactive', credential: { method: 'keyboard-interactive' }, source: 'tailnet', createdAt: now, updatedAt: now,
     };
+    return { host, facts };
   }
 
-  async function storedHost(hostId: string, identity: Identity, username: string | undefined): Promise<HostRecord> {
+  async function storedHost(hostId: string, identity: Identity, username: string | undefined): Promise<{ host: HostRecord; facts: HostFacts }> {
     const host = await store.hosts.get(hostId);
     if (!host) throw new ApiFailure('not-found', `no host with id "${hostId}"`);
-    assertAllowed(identity, { kind: 'connect', protocol: 'ssh' }, { ...storedHostFacts(host), label: host.name });
+    const facts = storedHostFacts(host);
+    assertAllowed(identity, { kind: 'connect', protocol: 'ssh' }, { ...facts, label: host.name });
     // The stored credential belongs to the stored account: another user name would not match it.
     if (username !== undefined && username !== host.username) throw new ApiFailure('bad-request', `host "${host.name}" logs in as its configured user`);
-    return host;
+    return { host, facts };
   }
 
   app.get('/', (c) => c.json(sessions.listFor(c.get('identity').principal).map((s) => s.view())));
@@ -61,8 +67,9 @@ export function sessionRoutes(deps: SessionRouteDeps) {
   app.post('/', async (c) => {
     const identity = c.get('identity');
     const { hostId, username } = await readJson(c, createSessionSchema);
-    const host = hostId.startsWith(TAILNET_HOST_ID_PREFIX) ? await tailnetHost(hostId, identity, username) : await storedHost(hostId, identity, username);
-    const session = sessions.create(identity.principal, host);
+    const { host, facts } = hostId.startsWith(TAILNET_HOST_ID_PREFIX) ? await tailnetHost(hostId, identity, username) : await storedHost(hostId, identity, username);
+    const session = sessions.create(identity.principal, host, facts);
+    log.info({ event: 'session.created', session: session.id, host: host.name, hostId: host.id, user: host.username, by: identity.principal, device: identity.device?.name }, 'session opened');
     return c.json(session.view(), 201);
   });
 

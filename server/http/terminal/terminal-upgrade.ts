@@ -6,6 +6,7 @@ import { CloseCode } from '../../../shared/close-codes.js';
 import { MAX_TERMINAL_CLIENT_MESSAGE_BYTES, MAX_TERMINAL_COLS, MAX_TERMINAL_ROWS, MIN_TERMINAL_COLS, MIN_TERMINAL_ROWS } from '../../../shared/limits.js';
 import type { Authenticator } from '../../auth/authenticator.js';
 import type { Logger } from '../../log.js';
+import { can } from '../../policy/can.js';
 import type { SessionRegistry } from '../../sessions/session-registry.js';
 import { isAllowedHost, isAllowedOrigin, type OriginPolicy } from '../origin-policy.js';
 import { WebSocketViewer } from './websocket-viewer.js';
@@ -63,6 +64,11 @@ export function createTerminalUpgrade(deps: TerminalUpgradeDeps) {
     const session = deps.sessions.get(match[1]!);
     if (!session || session.principal !== identity.principal) {
       return acceptThenClose(req, socket, head, CloseCode.sessionNotFound, 'no such session (it ended or its grace period passed)');
+    }
+    // Grants can be withdrawn while a session runs: every (re)attach asks the policy again.
+    if (!can(identity.permissions, { kind: 'connect', protocol: 'ssh' }, session.hostFacts)) {
+      deps.log.warn({ event: 'ws.attach_refused', session: session.id, host: session.host.name, by: identity.principal }, 'attach refused: the policy no longer allows this host');
+      return acceptThenClose(req, socket, head, CloseCode.forbidden, `you may no longer open ${session.host.name}`.slice(0, 120));
     }
     const size = {
       cols: clampInt(url.searchParams.get('cols'), MIN_TERMINAL_COLS, MAX_TERMINAL_COLS, 80),
