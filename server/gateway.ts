@@ -105,7 +105,7 @@ function tailnetHostNames(decision: Extract<ModeDecision, { mode: 'tailnet' }>):
 
 export async function startGateway(config: GatewayConfig, options: GatewayOptions): Promise<Gateway> {
   const { log } = options;
-  const decision = await chooseMode({ mode: config.mode, sockets: config.tailscaleSockets });
+  const decision = await chooseMode({ mode: config.mode, sockets: config.tailscaleSockets, socketsConfigured: config.tailscaleSocketConfigured });
   const plan = planListenAddresses({
     mode: decision.mode,
     listenHost: config.listenHost,

@@ -96,6 +96,8 @@ export interface ApiTokenView {
   name: string;
   createdAt: number;
   lastUsedAt: number | null;
+  /** Who made it (tailnet mode: the token acts as them); null for the local owner's tokens. */
+  owner: string | null;
 }
 
 /** Returned once, when the token is created. */
@@ -124,8 +126,8 @@ export interface MeView {
   mode: 'local' | 'tailnet';
   permissions: {
     role: RoleName | null;
-    /** Each grant entry's hosts with the protocols it opens on them. */
-    grants: { hosts: string[]; protocols: ProtocolName[]; share: boolean }[];
+    /** Each grant entry's hosts with the protocols it opens on them, its role there and the remote accounts it allows on tailnet machines. */
+    grants: { hosts: string[]; protocols: ProtocolName[]; share: boolean; role: RoleName | null; users: string[] }[];
     share: boolean;
     manageHosts: boolean;
   };

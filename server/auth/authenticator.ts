@@ -77,7 +77,7 @@ export function tailnetAuthenticator(deps: TailnetAuthenticatorDeps): Authentica
       };
     }
     return {
-      principal: taggedPrincipal(mesh.tags), via: 'tailnet', kind: 'tagged-device', name: mesh.tags.join(' ') || mesh.node.name, tags: mesh.tags, device,
+      principal: taggedPrincipal(mesh.node.stableId), via: 'tailnet', kind: 'tagged-device', name: mesh.tags.join(' ') || mesh.node.name, tags: mesh.tags, device,
       permissions: resolve({ tags: mesh.tags }, mesh.caps),
     };
   }

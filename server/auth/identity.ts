@@ -41,6 +41,7 @@ export function personPrincipal(login: string): string {
   return `login:${login.toLowerCase()}`;
 }
 
-export function taggedPrincipal(tags: readonly string[]): string {
-  return `tags:${[...tags].map((t) => t.toLowerCase()).sort().join(',')}`;
+/** A tagged machine acts as its tags for the policy, but owns its sessions as itself: two CI runners with the same tags never see each other's. */
+export function taggedPrincipal(stableId: string): string {
+  return `node:${stableId}`;
 }

@@ -3,6 +3,7 @@ import { parse as parseCookies } from 'hono/utils/cookie';
 import { LOGIN_LINK_TTL_MS, LOGIN_SESSION_TTL_MS } from '../config/defaults.js';
 import { newSecretToken } from '../crypto/tokens.js';
 import type { ApiTokenRecord, AuthStore } from '../store/types.js';
+import { parsePermissions } from '../policy/grants.js';
 import { OWNER_PRINCIPAL, ownerIdentity, type Identity } from './identity.js';
 
 export const SESSION_COOKIE = 'porthole_session';
@@ -46,7 +47,10 @@ export class LocalAuth {
     const bearer = bearerFrom(credentials.authorizationHeader);
     if (bearer !== undefined) {
       const token = bearer.startsWith(API_TOKEN_PREFIX) ? await this.store.useApiToken(bearer, this.now()) : undefined;
-      return token ? ownerIdentity('token', `token ${token.name}`) : undefined;
+      if (!token) return undefined;
+      if (!token.owner) return ownerIdentity('token', `token ${token.name}`);
+      // A tailnet token acts as its maker, with the rights the maker had when making it.
+      return { principal: token.owner.principal, via: 'token', kind: 'token', name: `token ${token.name} of ${token.owner.name}`, tags: [], permissions: parsePermissions(token.owner.permissions) };
     }
     const sessionId = sessionIdFrom(credentials.cookieHeader);
     if (!sessionId) return undefined;
@@ -54,9 +58,14 @@ export class LocalAuth {
     return session?.identity === OWNER_PRINCIPAL ? ownerIdentity('browser') : undefined;
   }
 
-  async createApiToken(name: string): Promise<ApiTokenRecord & { token: string }> {
+  /**
+   * The local owner's tokens carry every right. Anyone else's token (tailnet mode) carries its maker's
+   * principal and a snapshot of the maker's permissions, so minting a token never widens what one can do.
+   */
+  async createApiToken(name: string, creator: Identity): Promise<ApiTokenRecord & { token: string }> {
     const token = newSecretToken(API_TOKEN_PREFIX);
-    const record = await this.store.createApiToken(token, name, this.now());
+    const owner = creator.principal === OWNER_PRINCIPAL ? null : { principal: creator.principal, name: creator.name, permissions: JSON.stringify(creator.permissions) };
+    const record = await this.store.createApiToken(token, name, this.now(), owner);
     return { ...record, token };
   }
 

@@ -8,7 +8,7 @@ import { openStore } from '../store/index.js';
 async function main(): Promise<void> {
   const config = loadConfig(process.argv.slice(2), process.env);
   // Same choice as the gateway makes: in tailnet mode a link would be refused, so say what to do instead.
-  const decision = await chooseMode({ mode: config.mode, sockets: config.tailscaleSockets });
+  const decision = await chooseMode({ mode: config.mode, sockets: config.tailscaleSockets, socketsConfigured: config.tailscaleSocketConfigured });
   if (decision.mode === 'tailnet') {
     const name = decision.status.self?.dnsName;
     process.stderr.write(

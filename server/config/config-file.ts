@@ -30,6 +30,8 @@ const accessRuleSchema = z
     protocols: z.array(z.enum(['ssh', 'vnc', 'rdp'])).optional(),
     role: z.enum(['viewer', 'operator', 'admin']).optional(),
     share: z.boolean().optional(),
+    /** Remote accounts on tailnet machines ("*" for any); default: the person's own login name. */
+    users: z.array(z.string().regex(/^(\*|[a-z_][a-z0-9_.-]{0,63})$/i, 'an account name like "alice", or "*"')).optional(),
   })
   .strict()
   .refine((r) => (r.logins?.length ?? 0) + (r.tags?.length ?? 0) > 0, { message: 'a rule names at least one login or tag' });

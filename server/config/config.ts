@@ -20,6 +20,8 @@ export interface GatewayConfig {
   listenExplicit: boolean;
   /** LocalAPI sockets to try, in order (one when configured). */
   tailscaleSockets: string[];
+  /** The socket path was given (flag, environment, file) rather than probed from the platform defaults. */
+  tailscaleSocketConfigured: boolean;
   tailscaleCapability: string;
   /** Port sshd listens on across the tailnet, for one-click SSH to tailnet machines. */
   tailnetSshPort: number;
@@ -80,6 +82,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = process
     listenHost: listenRaw ?? DEFAULT_LISTEN_HOST,
     listenExplicit: listenRaw !== undefined,
     tailscaleSockets: socket ? [resolve(cwd, socket)] : [...DEFAULT_TAILSCALE_SOCKETS],
+    tailscaleSocketConfigured: socket !== undefined,
     tailscaleCapability: env.PORTHOLE_TAILSCALE_CAPABILITY || file.tailscale?.capability || DEFAULT_TAILSCALE_CAPABILITY,
     tailnetSshPort: file.tailscale?.sshPort ?? 22,
     access: file.access ?? [],
@@ -112,6 +115,7 @@ export function embeddedConfig(dataDir: string, overrides: Partial<GatewayConfig
     hosts: [],
     allowNonLoopbackBind: false,
     tailscaleSockets: [],
+    tailscaleSocketConfigured: true,
     tailscaleCapability: DEFAULT_TAILSCALE_CAPABILITY,
     tailnetSshPort: 22,
     access: [],

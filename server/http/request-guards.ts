@@ -69,7 +69,7 @@ export function assertAllowed(identity: Identity, action: Action, host?: HostFac
   const what =
     action.kind === 'manage-hosts' ? 'manage hosts and credentials (admins only)'
     : action.kind === 'watch' ? 'watch shared sessions'
-    : `${action.kind === 'share' ? 'share' : 'open'} ${host?.label ?? host?.name ?? 'this host'} over ${action.protocol.toUpperCase()}`;
+    : `${action.kind === 'share' ? 'share' : 'open'} ${host?.label ?? host?.name ?? 'this host'} over ${action.protocol.toUpperCase()}${action.kind === 'connect' && action.account ? ` as ${action.account}` : ''}`;
   throw new ApiFailure('forbidden', `${identity.name} may not ${what}`);
 }
 

@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import type { GatewayMode } from '../config/config.js';
 import { createLocalApiClient, type LocalApiClient } from './localapi-client.js';
+import { socketTrustProblem } from './socket-trust.js';
 import type { StatusResult } from './types.js';
 
 export type ModeDecision =
@@ -13,6 +14,8 @@ export interface ChooseModeOptions {
   mode: GatewayMode;
   /** Tried in order; the first that answers decides. */
   sockets: readonly string[];
+  /** Configured by the owner (trusted as given), rather than probed default paths (checked for planting). */
+  socketsConfigured?: boolean;
   createClient?: (socketPath: string) => LocalApiClient;
 }
 
@@ -24,6 +27,11 @@ export async function chooseMode(options: ChooseModeOptions): Promise<ModeDecisi
     // Skipping absent default paths keeps the message about the one that exists (or says none does).
     if (options.sockets.length > 1 && !existsSync(socketPath)) {
       reasons.push(`no tailscaled socket at ${socketPath}`);
+      continue;
+    }
+    const distrust = options.socketsConfigured ? null : socketTrustProblem(socketPath);
+    if (distrust) {
+      reasons.push(distrust);
       continue;
     }
     const client = createClient(socketPath);

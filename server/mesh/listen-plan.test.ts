@@ -18,8 +18,9 @@ describe('planListenAddresses', () => {
     ]);
   });
 
-  it('ignores anything in status that is not an IP address', () => {
-    expect(planListenAddresses({ ...base, mode: 'tailnet', tailscaleIps: ['100.64.0.1/32', 'porthole'] })).toEqual([{ address: '127.0.0.1', kind: 'loopback' }]);
+  it('ignores anything in status that is not a Tailscale or loopback IP address', () => {
+    const reported = ['100.64.0.1/32', 'porthole', '0.0.0.0', '::', '192.168.1.5', '100.128.0.1', 'fd7a:115c:a1e1::1', '100.127.255.254', 'fd7a:115c:a1e0:ab12::9'];
+    expect(planListenAddresses({ ...base, mode: 'tailnet', tailscaleIps: reported }).map((a) => a.address)).toEqual(['127.0.0.1', '100.127.255.254', 'fd7a:115c:a1e0:ab12::9']);
   });
 
   it.each<[string, Partial<ListenPlanInput>, string]>([

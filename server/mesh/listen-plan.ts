@@ -1,6 +1,7 @@
 // Where the gateway listens: loopback in local mode; the node's Tailscale addresses plus loopback in tailnet mode; never beyond without the flag.
 import { isIP } from 'node:net';
 import { isLoopbackAddress, UNSAFE_BIND_ENV, UNSAFE_BIND_FLAG } from '../config/config.js';
+import { isTailscaleAddress } from './tailscale-addresses.js';
 
 export interface ListenPlanInput {
   mode: 'local' | 'tailnet';
@@ -25,7 +26,9 @@ const LOOPBACK = '127.0.0.1';
  * loopback stays for `tailscale serve`, which proxies to 127.0.0.1.
  */
 export function planListenAddresses(input: ListenPlanInput): ListenAddress[] {
-  const tailnet = input.tailscaleIps.filter((ip) => isIP(ip) !== 0);
+  // Whatever the socket answers, only a Tailscale (or loopback) address is ever bound: a fake or confused
+  // daemon reporting 0.0.0.0 or a LAN address must not expose the gateway.
+  const tailnet = input.tailscaleIps.filter((ip) => isIP(ip) !== 0 && (isTailscaleAddress(ip) || isLoopbackAddress(ip)));
   if (input.listenExplicit) {
     const address = input.listenHost;
     const safe = isLoopbackAddress(address) || (input.mode === 'tailnet' && tailnet.includes(address)) || input.allowNonLoopbackBind;

@@ -57,7 +57,12 @@ function serveAppCaps(header: string | undefined, capabilityName: string): unkno
   }
 }
 
-/** A short-lived cache in front of whois: one page load makes many requests from the same ip:port. */
+/**
+ * A short-lived cache in front of whois: one page load makes many requests over the same connection.
+ * Only named tailnet addresses are cached. Loopback ip:port pairs are reused quickly by unrelated local
+ * connections (serve, netstack-forwarded peers in userspace mode), and a remembered "no match" would let
+ * the next connection on that port present serve headers; both are always asked afresh.
+ */
 export function cachedWhois(
   whois: (address: string, port: number) => Promise<WhoisResult | null>,
   ttlMs = 5_000,
@@ -71,8 +76,10 @@ export function cachedWhois(
     if (hit && now() - hit.at < ttlMs) return hit.value;
     if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
     const value = whois(address, port);
+    if (isLoopbackAddress(address.replace(/^::ffff:/, ''))) return value;
     cache.set(key, { at: now(), value });
-    value.catch(() => cache.delete(key)); // errors are not remembered: the next request asks again
+    // Errors and "no match" are not remembered: the next request asks again.
+    value.then((result) => result === null && cache.delete(key), () => cache.delete(key));
     return value;
   };
 }

@@ -18,7 +18,7 @@ const carol: Subject = { login: 'carol@example.com', tags: [] };
 const stranger: Subject = { login: 'eve@example.org', tags: [] };
 
 // Alice has a tailnet grant only; the others get theirs from porthole.yaml.
-const aliceGrants = [{ role: 'operator', hosts: ['nas'], protocols: ['ssh'] }, { hosts: ['tag:media'], protocols: ['vnc'], share: true }];
+const aliceGrants = [{ role: 'operator', hosts: ['nas'], protocols: ['ssh'] }, { role: 'operator', hosts: ['tag:media'], protocols: ['vnc'], share: true }, { hosts: ['pve1'], protocols: ['ssh'] }];
 
 const nas = storedHostFacts({ name: 'NAS' });
 const pve1 = peerFacts({ name: 'pve1', dnsName: 'pve1.tail1234.ts.net', tags: ['tag:lab'] });
@@ -33,8 +33,8 @@ describe('policy table', () => {
   it.each<[string, Subject, unknown[], Action, HostFacts | undefined, boolean]>([
     ['alice opens nas over SSH (grant by name, any case)', alice, aliceGrants, ssh, nas, true],
     ['alice may not open nas over VNC', alice, aliceGrants, vnc, nas, false],
-    ['alice opens jellyfin over VNC (second grant, combined role)', alice, aliceGrants, vnc, jellyfin, true],
-    ['alice may not open pve1 at all', alice, aliceGrants, ssh, pve1, false],
+    ['alice opens jellyfin over VNC (second grant)', alice, aliceGrants, vnc, jellyfin, true],
+    ['alice may not open pve1: its entry has no role, and another entry\'s role does not carry over', alice, aliceGrants, ssh, pve1, false],
     ['alice shares jellyfin (share from her second grant)', alice, aliceGrants, { kind: 'share', protocol: 'vnc' }, jellyfin, true],
     ['alice may not manage hosts', alice, aliceGrants, manage, undefined, false],
     ['admin (by rule, login case-insensitive) manages hosts', admin, [], manage, undefined, true],

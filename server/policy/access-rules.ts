@@ -24,6 +24,15 @@ export function ruleApplies(rule: AccessRule, subject: Subject): boolean {
 export function permissionsFor(subject: Subject, grantEntries: readonly unknown[], rules: readonly AccessRule[]): CombinedGrants {
   const fromRules = rules
     .filter((r) => ruleApplies(r, subject))
-    .map(({ hosts, protocols, role, share }) => ({ hosts, protocols, role, share }));
-  return combineGrants([...grantEntries, ...fromRules]);
+    .map(({ hosts, protocols, role, share, users }) => ({ hosts, protocols, role, share, users }));
+  return combineGrants([...grantEntries, ...fromRules], subject.login ? ownAccountOf(subject.login) : undefined);
+}
+
+/**
+ * A person's own remote account: their login's local part, as `ssh host` would use. Tagged devices have
+ * none: their grants must name `users`.
+ */
+export function ownAccountOf(login: string): string | undefined {
+  const local = login.split('@')[0]?.toLowerCase().replace(/[^a-z0-9_.-]/g, '') ?? '';
+  return /^[a-z_]/.test(local) ? local : undefined;
 }

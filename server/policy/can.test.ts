@@ -50,14 +50,38 @@ describe('combineGrants', () => {
       role: 'admin',
       share: true,
       grants: [
-        { hosts: ['a'], protocols: ['ssh'], share: false },
-        { hosts: ['tag:x'], protocols: ['rdp'], share: true },
+        { hosts: ['a'], protocols: ['ssh'], share: false, role: 'viewer', users: [] },
+        { hosts: ['tag:x'], protocols: ['rdp'], share: true, role: 'admin', users: [] },
       ],
     });
   });
 
+  it('a role counts on its own entry\'s hosts: viewer everywhere plus operator on nas opens nas only', () => {
+    const { permissions } = combineGrants([{ role: 'viewer', hosts: ['*'], protocols: ['ssh'] }, { role: 'operator', hosts: ['nas'], protocols: ['ssh'] }]);
+    expect(can(permissions, ssh, nas)).toBe(true);
+    expect(can(permissions, ssh, labBox)).toBe(false);
+    // A host-less role is the default for entries that name none.
+    const hostless = combineGrants([{ role: 'operator' }, { hosts: ['tag:lab'], protocols: ['ssh'] }, { role: 'viewer', hosts: ['nas'], protocols: ['ssh'] }]).permissions;
+    expect(can(hostless, ssh, labBox)).toBe(true);
+    expect(can(hostless, ssh, nas)).toBe(false);
+  });
+
+  it('remote accounts: the caller\'s own by default, the listed ones, or any with "*"', () => {
+    const own = combineGrants([{ role: 'operator', hosts: ['*'], protocols: ['ssh'] }], 'alice').permissions;
+    expect(can(own, { kind: 'connect', protocol: 'ssh', account: 'alice' }, nas)).toBe(true);
+    expect(can(own, { kind: 'connect', protocol: 'ssh', account: 'root' }, nas)).toBe(false);
+    const listed = combineGrants([{ role: 'operator', hosts: ['*'], protocols: ['ssh'], users: ['pi', 'backup'] }], 'alice').permissions;
+    expect(can(listed, { kind: 'connect', protocol: 'ssh', account: 'pi' }, nas)).toBe(true);
+    expect(can(listed, { kind: 'connect', protocol: 'ssh', account: 'alice' }, nas)).toBe(false);
+    const anyone = combineGrants([{ role: 'operator', hosts: ['*'], protocols: ['ssh'], users: ['*'] }]).permissions;
+    expect(can(anyone, { kind: 'connect', protocol: 'ssh', account: 'root' }, nas)).toBe(true);
+    // Without an own account (a tagged device) and without users, no account is allowed.
+    expect(can(combineGrants([{ role: 'operator', hosts: ['*'], protocols: ['ssh'] }]).permissions, { kind: 'connect', protocol: 'ssh', account: 'root' }, nas)).toBe(false);
+    expect(combineGrants([{ users: ['bad name'] }]).rejected[0]?.reason).toMatch(/users/);
+  });
+
   it('two grants never add up to a protocol on a host neither gives', () => {
-    const { permissions } = combineGrants([{ role: 'operator', hosts: ['tag:lab'], protocols: ['ssh'] }, { hosts: ['win'], protocols: ['rdp'] }]);
+    const { permissions } = combineGrants([{ role: 'operator', hosts: ['tag:lab'], protocols: ['ssh'] }, { role: 'operator', hosts: ['win'], protocols: ['rdp'] }]);
     expect(can(permissions, { kind: 'connect', protocol: 'rdp' }, { name: 'pve1', tags: ['tag:lab'] })).toBe(false);
     expect(can(permissions, { kind: 'connect', protocol: 'rdp' }, { name: 'win', tags: [] })).toBe(true);
     expect(can(permissions, { kind: 'connect', protocol: 'ssh' }, { name: 'win', tags: [] })).toBe(false);

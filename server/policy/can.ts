@@ -3,8 +3,8 @@ import type { Permissions, Protocol, Role } from './grants.js';
 import { ROLES } from './grants.js';
 
 export type Action =
-  /** Open a session on the host with the protocol. */
-  | { kind: 'connect'; protocol: Protocol }
+  /** Open a session on the host with the protocol; `account` when the caller picks the remote account (tailnet machines). */
+  | { kind: 'connect'; protocol: Protocol; account?: string }
   /** Create a share link for a host or a live session on it. */
   | { kind: 'share'; protocol: Protocol }
   /** Watch a session someone shared (read-only). */
@@ -43,8 +43,16 @@ export function can(permissions: Permissions, action: Action, host?: HostFacts):
     case 'connect':
     case 'share': {
       // Admins reach what their grants name, like everyone else: the role widens duties, not the host list.
-      if (!host || !atLeast(permissions.role, 'operator')) return false;
-      const matching = permissions.grants.filter((g) => g.protocols.includes(action.protocol) && hostMatches(g.hosts, host));
+      // Each grant is judged alone, with its own role and accounts: grants never add up to more than one gives.
+      if (!host) return false;
+      const account = action.kind === 'connect' ? action.account : undefined;
+      const matching = permissions.grants.filter(
+        (g) =>
+          atLeast(g.role, 'operator') &&
+          g.protocols.includes(action.protocol) &&
+          hostMatches(g.hosts, host) &&
+          (account === undefined || g.users.includes('*') || g.users.includes(account)),
+      );
       if (matching.length === 0) return false;
       return action.kind === 'connect' || permissions.share || matching.some((g) => g.share);
     }

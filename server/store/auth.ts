@@ -5,10 +5,11 @@ import { hashSecret } from '../crypto/tokens.js';
 import type { ApiTokensTable, Database } from './schema-types.js';
 import type { ApiTokenRecord, AuthStore } from './types.js';
 
-const tokenColumns = ['id', 'name', 'created_at', 'last_used_at'] as const;
+const tokenColumns = ['id', 'name', 'created_at', 'last_used_at', 'owner_principal', 'owner_name', 'owner_permissions'] as const;
 
 function toApiToken(row: Pick<Selectable<ApiTokensTable>, (typeof tokenColumns)[number]>): ApiTokenRecord {
-  return { id: row.id, name: row.name, createdAt: row.created_at, lastUsedAt: row.last_used_at };
+  const owner = row.owner_principal !== null ? { principal: row.owner_principal, name: row.owner_name ?? row.owner_principal, permissions: row.owner_permissions ?? '' } : null;
+  return { id: row.id, name: row.name, createdAt: row.created_at, lastUsedAt: row.last_used_at, owner };
 }
 
 export function createAuthStore(db: Kysely<Database>): AuthStore {
@@ -54,8 +55,11 @@ export function createAuthStore(db: Kysely<Database>): AuthStore {
       await db.deleteFrom('login_sessions').where('id_hash', '=', hashSecret(sessionId)).execute();
     },
 
-    async createApiToken(token, name, now) {
-      const row = { id: randomUUID(), name, token_hash: hashSecret(token), created_at: now, last_used_at: null };
+    async createApiToken(token, name, now, owner = null) {
+      const row = {
+        id: randomUUID(), name, token_hash: hashSecret(token), created_at: now, last_used_at: null,
+        owner_principal: owner?.principal ?? null, owner_name: owner?.name ?? null, owner_permissions: owner?.permissions ?? null,
+      };
       await db.insertInto('api_tokens').values(row).execute();
       return toApiToken(row);
     },

@@ -48,6 +48,11 @@ export interface ApiTokensTable {
   token_hash: string;
   created_at: number;
   last_used_at: number | null;
+  /** Null for owner tokens (local mode); else who made it, in tailnet mode. */
+  owner_principal: string | null;
+  owner_name: string | null;
+  /** JSON of the maker's permissions when the token was made. */
+  owner_permissions: string | null;
 }
 
 export interface Database {

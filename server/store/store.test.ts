@@ -284,10 +284,18 @@ for (const backend of [sqlite, postgres]) {
     });
 
     describe('API tokens', () => {
+      it('keeps a tailnet token\'s maker and their permission snapshot', async () => {
+        const token = newSecretToken('pht_');
+        const owner = { principal: 'login:alice@example.com', name: 'Alice', permissions: '{"role":"operator"}' };
+        const created = await store.auth.createApiToken(token, 'deploy', T0, owner);
+        expect(created.owner).toEqual(owner);
+        expect((await store.auth.useApiToken(token, T0 + 1))?.owner).toEqual(owner);
+      });
+
       it('creates, uses (recording last use), lists and deletes, keeping only the hash', async () => {
         const token = newSecretToken('pht_');
         const created = await store.auth.createApiToken(token, 'ci', T0);
-        expect(created).toEqual({ id: expect.any(String), name: 'ci', createdAt: T0, lastUsedAt: null });
+        expect(created).toEqual({ id: expect.any(String), name: 'ci', createdAt: T0, lastUsedAt: null, owner: null });
         expect(await store.auth.useApiToken(token, T0 + 5)).toEqual({ ...created, lastUsedAt: T0 + 5 });
         expect(await store.auth.useApiToken(newSecretToken('pht_'), T0 + 6)).toBeUndefined();
         const [listed] = await store.auth.listApiTokens();

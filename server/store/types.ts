@@ -72,11 +72,20 @@ export interface LoginSession {
   expiresAt: number;
 }
 
+/** Who made a tailnet-mode token and what they could do then; the store keeps `permissions` as opaque JSON. */
+export interface ApiTokenOwner {
+  principal: string;
+  name: string;
+  permissions: string;
+}
+
 export interface ApiTokenRecord {
   id: string;
   name: string;
   createdAt: number;
   lastUsedAt: number | null;
+  /** Null: an owner token (local mode), with every right. */
+  owner: ApiTokenOwner | null;
 }
 
 /** Secrets (links, session ids, tokens) are stored only as SHA-256 hashes; callers pass the raw value. */
@@ -87,7 +96,7 @@ export interface AuthStore {
   createLoginSession(sessionId: string, identity: string, now: number, expiresAt: number): Promise<void>;
   getLoginSession(sessionId: string, now: number): Promise<LoginSession | undefined>;
   deleteLoginSession(sessionId: string): Promise<void>;
-  createApiToken(token: string, name: string, now: number): Promise<ApiTokenRecord>;
+  createApiToken(token: string, name: string, now: number, owner?: ApiTokenOwner | null): Promise<ApiTokenRecord>;
   /** Finds the token and records its use. */
   useApiToken(token: string, now: number): Promise<ApiTokenRecord | undefined>;
   listApiTokens(): Promise<ApiTokenRecord[]>;

@@ -1,10 +1,11 @@
 // Mode selection at start against the tailscaled double: tailnet when it answers and is logged in, local otherwise, with reasons.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { chooseMode } from '../../server/mesh/choose-mode.js';
 import { createLocalApiClient } from '../../server/mesh/localapi-client.js';
+import { socketTrustProblem } from '../../server/mesh/socket-trust.js';
 import { startTailscaledDouble, type TailscaledDouble } from '../support/tailscaled-double.js';
 import { NODES } from '../support/tailnet-gateway.js';
 
@@ -42,7 +43,7 @@ describe('chooseMode', () => {
       const path = missing();
       writeFileSync(path, '');
       return path;
-    }, /refused the connection|talking to tailscaled/],
+    }, /is not a socket|refused the connection/],
     ['a missing socket configured explicitly', async () => missing(), /no tailscaled socket at/],
   ])('a configured socket with %s: local in auto mode, an error in tailnet mode', async (_name, socket, reason) => {
     const path = await socket();
@@ -50,6 +51,30 @@ describe('chooseMode', () => {
     expect(auto.mode).toBe('local');
     expect(auto.mode === 'local' && auto.reasons[0]).toMatch(reason);
     await expect(chooseMode({ mode: 'tailnet', sockets: [path], createClient: quickClient })).rejects.toThrow(/mode is tailnet but no tailscaled LocalAPI can be used/);
+  });
+
+  it('refuses a probed default socket that another user could have planted in a world-writable directory', async () => {
+    double = await startTailscaledDouble({ self: NODES.gateway, peers: [] });
+    const dir = dirname(double.socketPath);
+    chmodSync(dir, 0o1777);
+    if (process.getuid?.() !== 0) return; // chown needs root; the ownership rule itself is unit-tested below
+    chownSync(double.socketPath, 65534, 65534);
+    const probed = await chooseMode({ mode: 'auto', sockets: [double.socketPath, missing()], createClient: quickClient });
+    expect(probed.mode).toBe('local');
+    expect(probed.mode === 'local' && probed.reasons[0]).toMatch(/refusing the tailscaled socket at .*belongs to uid 65534, not root, in a world-writable directory/);
+    expect(double.requests).toEqual([]);
+    // Configured explicitly, the owner's word counts.
+    expect((await chooseMode({ mode: 'auto', sockets: [double.socketPath], socketsConfigured: true, createClient: quickClient })).mode).toBe('tailnet');
+  });
+
+  it('socketTrustProblem: a plain file is no socket; our own or root\'s socket is fine; another uid\'s is not', async () => {
+    const file = missing();
+    writeFileSync(file, '');
+    expect(socketTrustProblem(file)).toMatch(/is not a socket/);
+    double = await startTailscaledDouble({ self: NODES.gateway, peers: [] });
+    chmodSync(dirname(double.socketPath), 0o1777);
+    expect(socketTrustProblem(double.socketPath)).toBeNull();
+    expect(socketTrustProblem(double.socketPath, 4242)).toBe(process.getuid?.() === 0 ? null : expect.stringMatching(/belongs to uid/));
   });
 
   it('never probes in local mode', async () => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalApiClient } from '../../server/mesh/localapi-client.js';
 import { cachedWhois, identifyRequest, type RequestFacts } from '../../server/mesh/request-identity.js';
 import { decodeRfc2047 } from '../../server/mesh/rfc2047.js';
+import type { WhoisResult } from '../../server/mesh/types.js';
 import { startTailscaledDouble, type DoubleNode, type TailscaledDouble } from '../support/tailscaled-double.js';
 
 const CAP = 'example.com/cap/porthole';
@@ -74,6 +75,8 @@ describe('identifyRequest', () => {
 });
 
 describe('cachedWhois', () => {
+  const found: WhoisResult = { node: { stableId: 'n1', name: 'a.ts.net.', tags: [], addresses: ['100.1.1.1'] }, user: { loginName: 'a@b.c', displayName: 'A' }, capMap: {} };
+
   it('asks once per ip:port within the TTL, again after it, and never caches failures', async () => {
     let calls = 0;
     let fail = false;
@@ -81,7 +84,7 @@ describe('cachedWhois', () => {
     const lookup = cachedWhois(async () => {
       calls++;
       if (fail) throw new Error('daemon down');
-      return null;
+      return found;
     }, 1000, () => clock);
     await lookup('100.1.1.1', 1);
     await lookup('100.1.1.1', 1);
@@ -94,6 +97,20 @@ describe('cachedWhois', () => {
     await new Promise((r) => setImmediate(r));
     await expect(lookup('100.1.1.1', 2)).rejects.toThrow('daemon down');
     expect(calls).toBe(4);
+  });
+
+  it('never remembers "no match", nor any answer for a loopback ip:port (reused by unrelated local connections)', async () => {
+    let calls = 0;
+    let answer: WhoisResult | null = null;
+    const lookup = cachedWhois(async () => (calls++, answer), 60_000, () => 0);
+    await lookup('100.1.1.1', 1);
+    await new Promise((r) => setImmediate(r));
+    answer = found;
+    expect(await lookup('100.1.1.1', 1)).toBe(found);
+    await lookup('127.0.0.1', 5000);
+    await lookup('::ffff:127.0.0.1', 5000);
+    await lookup('127.0.0.1', 5000);
+    expect(calls).toBe(5);
   });
 });
 

@@ -80,7 +80,7 @@ describe('tailnet mode: who is asking', () => {
       mode: 'tailnet',
       capability: 'example.com/cap/porthole',
       identity: { kind: 'person', name: 'Alice Example', login: 'alice@example.com', via: 'tailnet', device: { name: 'alice-mbp.tail1234.ts.net', os: 'macOS' } },
-      permissions: { role: 'operator', manageHosts: false, grants: [{ hosts: ['lab-ssh', 'tag:lab'], protocols: ['ssh'], share: false }] },
+      permissions: { role: 'operator', manageHosts: false, grants: [{ hosts: ['lab-ssh', 'tag:lab'], protocols: ['ssh'], share: false, role: 'operator', users: ['porthole-lab'] }] },
     });
   });
 
@@ -248,12 +248,35 @@ describeLab('tailnet mode: hosts, tailnet machines and sessions by policy', sshd
     expect(peers[0]?.hostKey?.fingerprint).toBe(sshd.hostKeyFingerprint);
   });
 
+  it('opens a tailnet machine only as an account the grant allows, never root by default', async () => {
+    const pve1 = `ts:${NODES.pve1.stableId}`;
+    const asRoot = await tg.as('alice').request('POST', '/api/sessions', { body: { hostId: pve1, username: 'root' } });
+    expect(asRoot.status).toBe(403);
+    expect(asRoot.body).toMatchObject({ error: { message: 'Alice Example may not open pve1 over SSH as root' } });
+    // Without a name, Alice's own account is used, which her grant does not list.
+    expect((await tg.as('alice').request('POST', '/api/sessions', { body: { hostId: pve1 } })).body).toMatchObject({ error: { message: 'Alice Example may not open pve1 over SSH as alice' } });
+    // A tagged device has no own account: it must name one.
+    expect((await tg.as('ci').request('POST', '/api/sessions', { body: { hostId: pve1 } })).body).toMatchObject({ error: { code: 'bad-request', message: 'name the account to log in to pve1 as' } });
+  });
+
+  it('keeps the gateway\'s own machine away from everyone but admins', async () => {
+    const self = `ts:${NODES.gateway.stableId}`;
+    const wide = await startTailnetGateway({ access: [{ logins: ['mallory@example.com'], role: 'operator', hosts: ['*'], protocols: ['ssh'], users: ['*'] }] });
+    try {
+      expect((await wide.as('mallory').request<PeerView[]>('GET', '/api/tailnet/peers')).body.map((p) => p.name)).not.toContain('porthole');
+      expect((await wide.as('mallory').request('POST', '/api/sessions', { body: { hostId: self, username: 'root' } })).status).toBe(404);
+      expect((await wide.as('mallory').request('POST', `/api/tailnet/peers/${self}/probe`)).status).toBe(404);
+    } finally {
+      await wide.close();
+    }
+  });
+
   it('refuses a session on a host the policy does not give, with a message that names it', async () => {
     const stored = await tg.as('bob').request('POST', '/api/sessions', { body: { hostId: labHost.id } });
     expect(stored.status).toBe(403);
     expect(stored.body).toMatchObject({ error: { message: 'Bob Builder may not open lab-ssh over SSH' } });
     const peer = await tg.as('bob').request('POST', '/api/sessions', { body: { hostId: `ts:${NODES.pve1.stableId}` } });
-    expect(peer.body).toMatchObject({ error: { message: 'Bob Builder may not open pve1 over SSH' } });
+    expect(peer.body).toMatchObject({ error: { message: 'Bob Builder may not open pve1 over SSH as bob' } });
     expect((await tg.as('alice').request('POST', '/api/sessions', { body: { hostId: nasHost.id } })).status).toBe(403);
   });
 
@@ -295,6 +318,23 @@ describeLab('tailnet mode: hosts, tailnet machines and sessions by policy', sshd
     expect(token.status).toBe(201);
     // A token works from any source, even one tailscaled does not know, and needs no CSRF header.
     const me = await tg.as('127.0.0.1').request<MeView>('GET', '/api/me', { headers: { authorization: `Bearer ${token.body.token}` } });
-    expect(me.body.identity).toMatchObject({ kind: 'token', via: 'token' });
+    expect(me.body.identity).toMatchObject({ kind: 'token', via: 'token', name: 'token ci of Ada Admin' });
+    expect(me.body.permissions.role).toBe('admin');
+  });
+
+  it('a token acts as its maker with the maker\'s rights, never more', async () => {
+    // An admin whose only host is nas-box mints a token: the token opens nas-box and nothing else.
+    const narrow = await startTailnetGateway({ access: [{ logins: ['admin@example.com'], role: 'admin', hosts: ['nas-box'], protocols: ['ssh'] }] });
+    try {
+      const created = await narrow.as('admin').request<{ token: string; owner: string }>('POST', '/api/tokens', { body: { name: 'script' } });
+      expect(created.body.owner).toBe('Ada Admin');
+      const bearer = { authorization: `Bearer ${created.body.token}` };
+      const me = await narrow.as('127.0.0.1').request<MeView>('GET', '/api/me', { headers: bearer });
+      expect(me.body.permissions.grants).toEqual([{ hosts: ['nas-box'], protocols: ['ssh'], share: false, role: 'admin', users: ['admin'] }]);
+      const pve1 = await narrow.as('127.0.0.1').request('POST', '/api/sessions', { headers: bearer, body: { hostId: `ts:${NODES.pve1.stableId}`, username: 'admin' } });
+      expect(pve1.status).toBe(403);
+    } finally {
+      await narrow.close();
+    }
   });
 });

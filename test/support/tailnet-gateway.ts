@@ -29,7 +29,8 @@ export const NODES = {
   alice: node('alice-mbp', '127.0.0.2', {
     os: 'macOS',
     user: { id: 3216549870123456789n, loginName: 'alice@example.com', displayName: 'Alice Example' },
-    capMap: { [CAPABILITY]: [{ role: 'operator', hosts: ['lab-ssh', 'tag:lab'], protocols: ['ssh'] }] },
+    // The lab's sshd has one account; on tailnet machines a grant names the accounts it allows.
+    capMap: { [CAPABILITY]: [{ role: 'operator', hosts: ['lab-ssh', 'tag:lab'], protocols: ['ssh'], users: ['porthole-lab'] }] },
   }),
   bob: node('bobs-phone', '127.0.0.3', {
     os: 'iOS',
@@ -47,7 +48,7 @@ export type NodeName = keyof typeof NODES;
 /** The admin comes from porthole.yaml, the CI runner's access too: both policy sources are exercised. */
 export const ACCESS_RULES: AccessRule[] = [
   { logins: ['admin@example.com'], role: 'admin', hosts: ['*'], protocols: ['ssh', 'vnc', 'rdp'], share: true },
-  { tags: ['tag:ci'], role: 'operator', hosts: ['tag:lab'], protocols: ['ssh'] },
+  { tags: ['tag:ci'], role: 'operator', hosts: ['tag:lab'], protocols: ['ssh'], users: ['porthole-lab'] },
 ];
 
 

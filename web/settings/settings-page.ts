@@ -92,7 +92,7 @@ export function settingsPage(me: MeView): Page {
             h(
               'tr',
               null,
-              h('td', null, h('strong', null, t.name)),
+              h('td', null, h('strong', null, t.name), t.owner ? h('span', { class: 'muted' }, ` · acts as ${t.owner}`) : null),
               h('td', { class: 'muted', title: new Date(t.createdAt).toLocaleString() }, `Created ${relativeTime(t.createdAt)}`),
               h('td', { class: 'muted' }, t.lastUsedAt ? `Used ${relativeTime(t.lastUsedAt)}` : 'Never used'),
               h(

@@ -5,6 +5,7 @@ import { CloseCode } from '../../../shared/close-codes.js';
 import type { Identity } from '../../auth/identity.js';
 import { dialAddress, type PeerDirectory } from '../../mesh/peer-directory.js';
 import type { Logger } from '../../log.js';
+import { ownAccountOf } from '../../policy/access-rules.js';
 import type { HostFacts } from '../../policy/can.js';
 import { peerFacts, storedHostFacts } from '../../policy/host-facts.js';
 import type { SessionRegistry } from '../../sessions/session-registry.js';
@@ -23,12 +24,6 @@ export interface SessionRouteDeps {
   log: Logger;
 }
 
-/** The remote account for a tailnet machine when the page does not name one: the login's local part, as `ssh host` would. */
-export function defaultRemoteUser(identity: Identity): string {
-  const local = identity.login?.split('@')[0]?.toLowerCase().replace(/[^a-z0-9._-]/g, '') ?? '';
-  return local || 'root';
-}
-
 export function sessionRoutes(deps: SessionRouteDeps) {
   const { store, sessions, log } = deps;
   const app = new Hono<GatewayEnv>();
@@ -39,14 +34,18 @@ export function sessionRoutes(deps: SessionRouteDeps) {
    */
   async function tailnetHost(hostId: string, identity: Identity, username: string | undefined): Promise<{ host: HostRecord; facts: HostFacts }> {
     const peer = deps.peers ? await deps.peers.get(hostId) : undefined;
-    if (!peer) throw new ApiFailure('not-found', `no host with id "${hostId}"`);
+    // The gateway's own machine holds every credential: only admins get a shell on it.
+    if (!peer || (peer.isSelf && identity.permissions.role !== 'admin')) throw new ApiFailure('not-found', `no host with id "${hostId}"`);
     const facts = peerFacts(peer);
-    assertAllowed(identity, { kind: 'connect', protocol: 'ssh' }, { ...facts, label: peer.name });
+    // Never a silent fallback to root: without a typed name the account is the person's own.
+    const account = username ?? (identity.login ? ownAccountOf(identity.login) : undefined);
+    if (!account) throw new ApiFailure('bad-request', `name the account to log in to ${peer.name} as`);
+    assertAllowed(identity, { kind: 'connect', protocol: 'ssh', account }, { ...facts, label: peer.name });
     const address = dialAddress(peer);
     if (!address) throw new ApiFailure('conflict', `tailnet machine "${peer.name}" has no Tailscale address`);
     const now = Date.now();
     const host: HostRecord = {
-      id: peer.id, name: peer.name, address, port: deps.peerSshPort, username: username ?? defaultRemoteUser(identity),
+      id: peer.id, name: peer.name, address, port: deps.peerSshPort, username: account,
       authMethod: 'keyboard-interactive', credential: { method: 'keyboard-interactive' }, source: 'tailnet', createdAt: now, updatedAt: now,
     };
     return { host, facts };

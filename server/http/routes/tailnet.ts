@@ -41,27 +41,41 @@ export function tailnetRoutes(deps: TailnetRouteDeps) {
     };
   }
 
-  /** Admins see the whole tailnet; everyone else sees the machines they may open. Others answer 404. */
+  /**
+   * Admins see the whole tailnet; everyone else sees the machines they may open, never the gateway's own
+   * machine (it holds every credential). Others answer 404.
+   */
+  function isVisible(peer: TailnetPeer, identity: Identity): boolean {
+    if (identity.permissions.role === 'admin') return true;
+    return !peer.isSelf && openableProtocols(identity.permissions, peerFacts(peer)).length > 0;
+  }
+
   async function visiblePeer(id: string, identity: Identity): Promise<TailnetPeer> {
     const peer = (await listPeers()).find((p) => p.id === id);
-    if (!peer || (identity.permissions.role !== 'admin' && openableProtocols(identity.permissions, peerFacts(peer)).length === 0)) {
-      throw new ApiFailure('not-found', `no tailnet machine with id "${id}"`);
-    }
+    if (!peer || !isVisible(peer, identity)) throw new ApiFailure('not-found', `no tailnet machine with id "${id}"`);
     return peer;
   }
 
   app.get('/peers', async (c) => {
     const identity = c.get('identity');
-    const all = await listPeers();
-    const shown = identity.permissions.role === 'admin' ? all : all.filter((p) => openableProtocols(identity.permissions, peerFacts(p)).length > 0);
+    const shown = (await listPeers()).filter((p) => isVisible(p, identity));
     return c.json(await Promise.all(shown.map((p) => view(p, identity))));
   });
 
+  // One check at a time per caller: each opens a handful of sockets, and a loop must not exhaust them.
+  const probing = new Set<string>();
   app.post('/peers/:id/probe', async (c) => {
-    const peer = await visiblePeer(c.req.param('id'), c.get('identity'));
+    const identity = c.get('identity');
+    const peer = await visiblePeer(c.req.param('id'), identity);
     const address = dialAddress(peer);
     if (!address) throw new ApiFailure('conflict', `tailnet machine "${peer.name}" has no Tailscale address`);
-    return c.json(await probePorts(address, deps.probePorts));
+    if (probing.has(identity.principal)) throw new ApiFailure('conflict', 'a port check of yours is still running; try again in a moment');
+    probing.add(identity.principal);
+    try {
+      return c.json(await probePorts(address, deps.probePorts));
+    } finally {
+      probing.delete(identity.principal);
+    }
   });
 
   app.post('/peers/:id/host-key/accept', async (c) => {

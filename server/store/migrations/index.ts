@@ -2,10 +2,12 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { initial } from './001-initial.js';
 import { tailnetHostKeys } from './002-tailnet-host-keys.js';
+import { tokenOwners } from './003-token-owners.js';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
   '002-tailnet-host-keys': tailnetHostKeys,
+  '003-token-owners': tokenOwners,
 };
 
 export const migrationProvider: MigrationProvider = {
