@@ -1,4 +1,5 @@
 // Starts one gateway: mode, store, auth, sessions, HTTP and WebSocket on every planned address; returns a handle to stop it.
+import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer } from 'node:net';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { syncConfigHosts } from './config/sync-config-hosts.js';
 import { createSecretBox, loadOrCreateSecretKey } from './crypto/secret-box.js';
 import { createApp } from './http/app.js';
 import { buildOriginPolicy } from './http/origin-policy.js';
+import { markServeSocket } from './http/serve-socket.js';
 import { createTerminalUpgrade } from './http/terminal/terminal-upgrade.js';
 import type { Logger } from './log.js';
 import { chooseMode, type ModeDecision } from './mesh/choose-mode.js';
@@ -96,6 +98,35 @@ async function listenAll(plan: ListenAddress[], port: number, http: Server, log:
   return { listeners, port: chosenPort, addresses };
 }
 
+/**
+ * The unix socket `tailscale serve` proxies to. Owner-only (tailscaled runs as root and still connects);
+ * a stale file from a previous run is replaced, anything that is not a socket is refused.
+ */
+async function listenServeSocket(path: string, http: Server, log: Logger): Promise<TcpServer> {
+  const existing = lstatOrUndefined(path);
+  if (existing && !existing.isSocket()) throw new Error(`--serve-socket: ${path} exists and is not a socket`);
+  if (existing) unlinkSync(path);
+  const listener = createTcpServer((socket) => {
+    markServeSocket(socket);
+    http.emit('connection', socket);
+  });
+  await new Promise<void>((resolve, reject) => {
+    listener.once('error', reject);
+    listener.listen(path, () => resolve());
+  });
+  chmodSync(path, 0o600);
+  listener.on('error', (err) => log.error({ event: 'gateway.listener_error', address: path, err }, 'listener error'));
+  return listener;
+}
+
+function lstatOrUndefined(path: string) {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Every name a browser may use for this node: MagicDNS FQDN and short name, and its Tailscale IPs. */
 function tailnetHostNames(decision: Extract<ModeDecision, { mode: 'tailnet' }>): { names: string[]; dnsName: string | undefined } {
   const dnsName = decision.status.self?.dnsName || undefined;
@@ -124,7 +155,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     if (decision.mode === 'tailnet') {
       client = decision.client;
       const whois = cachedWhois((address, port) => decision.client.whois(address, port));
-      authenticator = tailnetAuthenticator({ auth, whois, capabilityName: config.tailscaleCapability, rules: config.access, log });
+      authenticator = tailnetAuthenticator({ auth, whois, capabilityName: config.tailscaleCapability, rules: config.access, serveSocket: !!config.serveSocket, log });
     } else {
       authenticator = localAuthenticator(auth);
     }
@@ -141,11 +172,18 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     const http = createHttpServer({ noDelay: true });
     const bound = await listenAll(plan, config.port, http, log);
     listeners = bound.listeners;
+    const serveSocket = decision.mode === 'tailnet' ? config.serveSocket : undefined;
+    if (config.serveSocket && !serveSocket) log.warn({ event: 'gateway.serve_socket_ignored', path: config.serveSocket }, 'serve socket ignored in local mode');
+    if (serveSocket) {
+      listeners.push(await listenServeSocket(serveSocket, http, log));
+      bound.addresses.push(`unix:${serveSocket}`);
+    }
     const port = bound.port;
     const tailnetNames = decision.mode === 'tailnet' ? tailnetHostNames(decision) : { names: [], dnsName: undefined };
     // Behind `tailscale serve` the page is https://<node>.<tailnet>.ts.net (443, or 8443 for guest links).
     const serveOrigins = tailnetNames.dnsName ? [`https://${tailnetNames.dnsName}`, `https://${tailnetNames.dnsName}:8443`] : [];
-    const policy = buildOriginPolicy(port, [...config.publicOrigins, ...serveOrigins], [...tailnetNames.names, ...bound.addresses.map((a) => (a.includes(':') ? `[${a}]` : a))]);
+    const ips = bound.addresses.filter((a) => !a.startsWith('unix:'));
+    const policy = buildOriginPolicy(port, [...config.publicOrigins, ...serveOrigins], [...tailnetNames.names, ...ips.map((a) => (a.includes(':') ? `[${a}]` : a))]);
     const app = createApp({
       store, auth, authenticator, sessions, policy, log, peers,
       webRoot: options.webRoot ?? DEFAULT_WEB_ROOT,

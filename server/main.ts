@@ -11,12 +11,12 @@ async function main(): Promise<void> {
     log.warn({ event: 'gateway.unsafe_bind', listen: config.listenHost }, 'UNSAFE: listening beyond loopback was explicitly allowed');
   }
   const gateway = await startGateway(config, { log });
-  const listening = gateway.listening.map((a) => `${a.includes(':') ? `[${a}]` : a}:${gateway.port}`).join(', ');
+  const listening = gateway.listening.map((a) => (a.startsWith('unix:') ? a : `${a.includes(':') ? `[${a}]` : a}:${gateway.port}`)).join(', ');
   if ('socket' in gateway.modeDetail) {
     const { socket, version, capability } = gateway.modeDetail;
     const rules = config.access.length;
     // With userspace networking no Tailscale address is on an interface: only `tailscale serve` can reach it.
-    const direct = gateway.listening.some((a) => a !== '127.0.0.1');
+    const direct = gateway.listening.some((a) => a !== '127.0.0.1' && !a.startsWith('unix:'));
     const where = direct ? gateway.publicUrl : `${gateway.publicUrl.replace(/^http:/, 'https:').replace(/:\d+$/, '')} once \`tailscale serve --bg ${gateway.port}\` runs (userspace networking: no Tailscale address to listen on)`;
     process.stderr.write(
       `\n  Porthole is running in tailnet mode at ${where}\n` +

@@ -50,6 +50,8 @@ export interface TailnetAuthenticatorDeps {
   whois: (address: string, port: number) => Promise<WhoisResult | null>;
   capabilityName: string;
   rules: readonly AccessRule[];
+  /** Set when serve proxies to the gateway's unix socket: loopback TCP then carries no serve identity. */
+  serveSocket?: boolean;
   log: Logger;
 }
 
@@ -92,7 +94,7 @@ export function tailnetAuthenticator(deps: TailnetAuthenticatorDeps): Authentica
       }
       let who;
       try {
-        who = await identifyRequest(request, deps.whois, deps.capabilityName);
+        who = await identifyRequest(request, deps.whois, deps.capabilityName, { loopback: !deps.serveSocket });
       } catch (error) {
         // Fail closed: without tailscaled we cannot know who this is, and a guess is worse than a refusal.
         const why = error instanceof LocalApiError ? error.message : String(error);

@@ -55,6 +55,8 @@ export const configFileSchema = z
         capability: z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}\/.+$/i, 'a capability name looks like example.com/cap/porthole').optional(),
         /** Port sshd listens on across the tailnet (one-click SSH to tailnet machines). */
         sshPort: z.number().int().min(1).max(65535).optional(),
+        /** Unix socket for `tailscale serve` to proxy to; then serve headers are trusted only there. */
+        serveSocket: z.string().min(1).optional(),
       })
       .strict()
       .optional(),

@@ -51,6 +51,8 @@ describe('loadConfig', () => {
     expect(config.access).toEqual([{ logins: ['alice@example.com'], role: 'admin', hosts: ['*'] }]);
     expect(loadConfig(['--tailscale-socket', '/run/a.sock'], { PORTHOLE_TAILSCALE_SOCKET: '/run/b.sock', TS_SOCKET: '/run/c.sock' }, dir).tailscaleSockets).toEqual(['/run/a.sock']);
     expect(loadConfig(['--mode', 'local'], {}, dir).mode).toBe('local');
+    expect(loadConfig(['--serve-socket', 'run/serve.sock'], {}, dir).serveSocket).toBe(join(dir, 'run/serve.sock'));
+    expect(loadConfig([], {}, dir).serveSocket).toBeUndefined();
     expect(() => loadConfig(['--mode', 'mesh'], {}, dir)).toThrow(/"mesh" is not one of auto, tailnet, local/);
   });
 

@@ -23,6 +23,11 @@ export interface GatewayConfig {
   /** The socket path was given (flag, environment, file) rather than probed from the platform defaults. */
   tailscaleSocketConfigured: boolean;
   tailscaleCapability: string;
+  /**
+   * A unix socket for `tailscale serve` to proxy to ("Proxy": "unix:PATH", tailscaled 1.94+). When set,
+   * serve's identity headers count only there, never on loopback TCP, where any local process could forge them.
+   */
+  serveSocket: string | undefined;
   /** Port sshd listens on across the tailnet, for one-click SSH to tailnet machines. */
   tailnetSshPort: number;
   access: AccessRule[];
@@ -85,6 +90,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = process
     tailscaleSocketConfigured: socket !== undefined,
     tailscaleCapability: env.PORTHOLE_TAILSCALE_CAPABILITY || file.tailscale?.capability || DEFAULT_TAILSCALE_CAPABILITY,
     tailnetSshPort: file.tailscale?.sshPort ?? 22,
+    serveSocket: ((raw) => (raw ? resolve(cwd, raw) : undefined))(flagValue(argv, '--serve-socket') ?? env.PORTHOLE_SERVE_SOCKET ?? file.tailscale?.serveSocket),
     access: file.access ?? [],
     port: portFlag !== undefined ? parsePort(portFlag, '--port / PORTHOLE_PORT') : (file.port ?? DEFAULT_PORT),
     dataDir: resolve(cwd, dataDirRaw ?? file.dataDir ?? DEFAULT_DATA_DIR),
@@ -118,6 +124,7 @@ export function embeddedConfig(dataDir: string, overrides: Partial<GatewayConfig
     tailscaleSocketConfigured: true,
     tailscaleCapability: DEFAULT_TAILSCALE_CAPABILITY,
     tailnetSshPort: 22,
+    serveSocket: undefined,
     access: [],
     ...overrides,
   };

@@ -6,6 +6,7 @@ import { isFunnelRequest, type AuthRequest, type Authenticator } from '../auth/a
 import type { Identity } from '../auth/identity.js';
 import { can, type Action, type HostFacts } from '../policy/can.js';
 import { ApiFailure } from './errors.js';
+import { isServeSocket } from './serve-socket.js';
 import { isAllowedHost, isAllowedOrigin, type OriginPolicy } from './origin-policy.js';
 
 export type GatewayEnv = { Variables: { identity: Identity } };
@@ -41,7 +42,8 @@ export function funnelGuard(): MiddlewareHandler {
 /** What the authenticator needs from a Hono request: the socket's peer and the headers. */
 export function authRequestOf(c: Context): AuthRequest {
   const { remote } = getConnInfo(c);
-  return { remoteAddress: remote.address ?? '', remotePort: remote.port ?? 0, header: (name) => c.req.header(name) };
+  const socket = (c.env as { incoming?: { socket?: object } } | undefined)?.incoming?.socket;
+  return { remoteAddress: remote.address ?? '', remotePort: remote.port ?? 0, header: (name) => c.req.header(name), fromServeSocket: isServeSocket(socket) };
 }
 
 /**

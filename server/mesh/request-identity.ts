@@ -17,6 +17,16 @@ export interface RequestFacts {
   remoteAddress: string;
   remotePort: number;
   header(name: string): string | undefined;
+  /** The request came in on the unix socket `tailscale serve` proxies to, which only tailscaled reaches. */
+  fromServeSocket?: boolean;
+}
+
+export interface ServeTrust {
+  /**
+   * Whether serve headers count on loopback TCP when whois has no match (the default, what serve's TCP
+   * proxy needs). Off once serve proxies to a unix socket: then no local process can pose as serve.
+   */
+  loopback: boolean;
 }
 
 /**
@@ -29,11 +39,18 @@ export async function identifyRequest(
   facts: RequestFacts,
   whois: (address: string, port: number) => Promise<WhoisResult | null>,
   capabilityName: string,
+  trust: ServeTrust = { loopback: true },
 ): Promise<RequestIdentity> {
+  if (facts.fromServeSocket) return fromServeHeaders(facts, capabilityName);
   const address = facts.remoteAddress.replace(/^::ffff:/, '');
   const result = await whois(address, facts.remotePort);
   if (result) return { kind: 'mesh', identity: identityFromWhois(result, capabilityName) };
   if (!isLoopbackAddress(address)) return { kind: 'anonymous', reason: `${address} is not a tailnet node` };
+  if (!trust.loopback) return { kind: 'anonymous', reason: 'loopback requests carry no identity here (tailscale serve uses the gateway\'s unix socket)' };
+  return fromServeHeaders(facts, capabilityName);
+}
+
+function fromServeHeaders(facts: RequestFacts, capabilityName: string): RequestIdentity {
   if (facts.header('tailscale-funnel-request') !== undefined) return { kind: 'funnel' };
   const login = facts.header('tailscale-user-login')?.trim();
   if (!login) return { kind: 'anonymous', reason: 'a loopback request without tailscale serve identity headers' };

@@ -1,5 +1,6 @@
 // Tailnet mode end to end over HTTP and WebSocket: bind rules, identity per request, forged headers, Funnel, policy, tailnet machines.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { connect, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -149,6 +150,48 @@ describe('tailnet mode: who is asking', () => {
       tg.double.options.hang = false;
       tg.double.options.deny = false;
     }
+  });
+});
+
+describe('tailnet mode: serve through a unix socket', () => {
+  let tg: TailnetGateway;
+  let socketPath: string;
+  beforeAll(async () => {
+    socketPath = join(mkdtempSync(join(tmpdir(), 'porthole-serve-')), 'serve.sock');
+    tg = await startTailnetGateway({ config: { serveSocket: socketPath } });
+  });
+  afterAll(() => tg?.close());
+
+  /** What tailscale serve does with "Proxy": "unix:PATH": the original Host, its identity headers. */
+  function viaServe(path: string, headers: Record<string, string>): Promise<{ status: number; body: unknown }> {
+    return new Promise((resolve, reject) => {
+      const req = httpRequest({ socketPath, path, headers: { host: 'porthole.tail1234.ts.net', ...headers } }, (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as unknown }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
+  it('listens on the socket, owner-only, and trusts serve headers there', async () => {
+    expect(tg.gateway.listening).toContain(`unix:${socketPath}`);
+    expect(statSync(socketPath).mode & 0o777).toBe(0o600);
+    const me = await viaServe('/api/me', { 'tailscale-user-login': 'admin@example.com', 'tailscale-user-name': 'Ada Admin' });
+    expect(me).toMatchObject({ status: 200, body: { identity: { login: 'admin@example.com', via: 'serve' }, permissions: { role: 'admin' } } });
+  });
+
+  it('no longer trusts serve headers on loopback TCP, where any local process could send them', async () => {
+    const forged = await tg.as('127.0.0.1').request('GET', '/api/me', { headers: { 'tailscale-user-login': 'admin@example.com' } });
+    expect(forged.status).toBe(401);
+    expect(forged.body).toMatchObject({ error: { message: expect.stringMatching(/loopback requests carry no identity here/) } });
+    // Tailnet nodes are still named by whois.
+    expect((await tg.as('alice').request<MeView>('GET', '/api/me')).body.identity.login).toBe('alice@example.com');
+  });
+
+  it('refuses Funnel requests arriving on the socket outside guest routes', async () => {
+    expect((await viaServe('/api/me', { 'tailscale-funnel-request': '?1', 'tailscale-user-login': 'admin@example.com' })).status).toBe(403);
   });
 });
 

@@ -9,6 +9,7 @@ import type { Logger } from '../../log.js';
 import { can } from '../../policy/can.js';
 import type { SessionRegistry } from '../../sessions/session-registry.js';
 import { isAllowedHost, isAllowedOrigin, type OriginPolicy } from '../origin-policy.js';
+import { isServeSocket } from '../serve-socket.js';
 import { WebSocketViewer } from './websocket-viewer.js';
 
 const TERMINAL_PATH = /^\/api\/sessions\/([A-Za-z0-9-]{1,64})\/terminal$/;
@@ -50,6 +51,7 @@ export function createTerminalUpgrade(deps: TerminalUpgradeDeps) {
     const outcome = await deps.authenticator.identify({
       remoteAddress: req.socket.remoteAddress ?? '',
       remotePort: req.socket.remotePort ?? 0,
+      fromServeSocket: isServeSocket(req.socket),
       header: (name) => {
         const value = req.headers[name];
         return Array.isArray(value) ? value[0] : value;
