@@ -1,26 +1,12 @@
 // The tailnet's machines as hosts: peers (and this node) from LocalAPI status, cached briefly, looked up by "ts:<StableID>".
 import { isIP } from 'node:net';
+import type { PeerView } from '../../shared/api-types.js';
 import { TAILNET_HOST_ID_PREFIX } from '../store/host-keys.js';
 import type { LocalApiClient } from './localapi-client.js';
 import type { PeerStatus } from './types.js';
 
-export interface TailnetPeer {
-  /** Host id used across the API: "ts:" + StableID (never the numeric node ID, which exceeds 2^53). */
-  id: string;
-  /** MagicDNS short name, e.g. "pve1"; what people and grants call the machine. */
-  name: string;
-  /** MagicDNS FQDN without the trailing dot. */
-  dnsName: string;
-  /** The machine's own OS hostname. */
-  hostName: string;
-  addresses: string[];
-  os: string;
-  online: boolean;
-  lastSeen: string | null;
-  tags: string[];
-  /** The node this gateway runs on. */
-  isSelf: boolean;
-}
+/** A machine of the tailnet as the API shows it, before the caller's rights and its pinned key are added. */
+export type TailnetPeer = Omit<PeerView, 'canOpen' | 'hostKey' | 'pendingHostKey'>;
 
 function toPeer(p: PeerStatus, isSelf: boolean): TailnetPeer {
   return {

@@ -52,6 +52,13 @@ describe('policy table', () => {
     expect(can(permissionsFor(subject, grants, rules).permissions, action, host)).toBe(allowed);
   });
 
+  it('a tailnet machine without a MagicDNS name matches by tag only, never by the hostname it reports', () => {
+    const unnamed = peerFacts({ name: 'nas', dnsName: '', tags: ['tag:media'] });
+    const grants = [{ role: 'operator', hosts: ['nas'], protocols: ['ssh'] }];
+    expect(can(permissionsFor(stranger, grants, []).permissions, ssh, unnamed)).toBe(false);
+    expect(can(permissionsFor(stranger, [{ role: 'operator', hosts: ['tag:media'], protocols: ['ssh'] }], []).permissions, ssh, unnamed)).toBe(true);
+  });
+
   it('a login rule never matches a tagged device, nor a tag rule a person', () => {
     expect(ruleApplies({ logins: ['tagged-devices'] }, { tags: ['tag:ci'] })).toBe(false);
     expect(ruleApplies({ tags: ['tag:ci'] }, { login: 'tag:ci', tags: [] })).toBe(false);

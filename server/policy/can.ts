@@ -26,7 +26,7 @@ function atLeast(role: Role | null, needed: Role): boolean {
 
 /** A selector matches "*", the host's name or an alias (case-insensitive), or one of its tags. */
 export function hostMatches(selectors: readonly string[], host: HostFacts): boolean {
-  const names = new Set([host.name, ...(host.aliases ?? [])].map((n) => n.toLowerCase()));
+  const names = new Set([host.name, ...(host.aliases ?? [])].filter(Boolean).map((n) => n.toLowerCase()));
   const tags = new Set(host.tags.map((t) => t.toLowerCase()));
   return selectors.some((raw) => {
     const s = raw.toLowerCase();

@@ -9,9 +9,12 @@ export function storedHostFacts(host: Pick<HostRecord, 'name'>): HostFacts {
   return { name: host.name, tags: [] };
 }
 
-/** A tailnet machine is matched by its MagicDNS short name, its FQDN or its tags, as grants name machines. */
+/**
+ * A tailnet machine is matched by its MagicDNS short name, its FQDN or its tags, as grants name machines.
+ * Never by the OS hostname a machine reports about itself: without a MagicDNS name only tags match.
+ */
 export function peerFacts(peer: Pick<TailnetPeer, 'name' | 'dnsName' | 'tags'>): HostFacts {
-  return { name: peer.name, aliases: [peer.dnsName], tags: peer.tags };
+  return peer.dnsName ? { name: peer.name, aliases: [peer.dnsName], tags: peer.tags } : { name: '', tags: peer.tags };
 }
 
 export function openableProtocols(permissions: Permissions, host: HostFacts, offered: readonly Protocol[] = PROTOCOLS): Protocol[] {

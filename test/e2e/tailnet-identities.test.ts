@@ -5,6 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { HostView } from '../../shared/api-types.js';
 import { describeLab } from '../lab/availability.js';
+import { waitForScreen } from '../support/screen.js';
 import { chromiumUnavailableReason, launchChromium } from '../lab/chromium.js';
 import { sshdUnavailableReason, startSshd, type LabSshd } from '../lab/sshd.js';
 import { startSocks5Proxy, type Socks5Proxy } from '../support/socks5-proxy.js';
@@ -13,21 +14,6 @@ import { addHostAsAdmin, NODES, startTailnetGateway, type NodeName, type Tailnet
 const root = join(import.meta.dirname, '..', '..');
 const shots = join(root, 'test-results', 'screenshots');
 const MAGIC_DNS = 'porthole.tail1234.ts.net';
-
-async function screenText(page: Page): Promise<string> {
-  return page.locator('.pane:not([hidden]) .xterm-accessibility-tree').innerText();
-}
-
-async function waitForScreen(page: Page, pattern: RegExp): Promise<void> {
-  let text = '';
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    text = await screenText(page).catch(() => '');
-    if (pattern.test(text)) return;
-    await page.waitForTimeout(100);
-  }
-  throw new Error(`screen never showed ${pattern}; it shows:\n${text.slice(-1500)}`);
-}
 
 const reason = sshdUnavailableReason() ?? chromiumUnavailableReason() ?? (existsSync(join(root, 'dist/web/index.html')) ? null : 'the page is not built (npm run build:web)');
 

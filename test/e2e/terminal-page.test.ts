@@ -4,29 +4,13 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeLab } from '../lab/availability.js';
+import { waitForScreen } from '../support/screen.js';
 import { chromiumUnavailableReason, launchChromium } from '../lab/chromium.js';
 import { sshdUnavailableReason, startSshd, type LabSshd } from '../lab/sshd.js';
 import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const shots = join(root, 'test-results', 'screenshots');
-
-/** The text xterm.js keeps for screen readers (Settings > Terminal): what a person sees, as text. */
-async function screenText(page: Page): Promise<string> {
-  return page.locator('.pane:not([hidden]) .xterm-accessibility-tree').innerText();
-}
-
-async function waitForScreen(page: Page, pattern: RegExp): Promise<RegExpMatchArray> {
-  let text = '';
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    text = await screenText(page).catch(() => '');
-    const m = pattern.exec(text);
-    if (m) return m;
-    await page.waitForTimeout(100);
-  }
-  throw new Error(`screen never showed ${pattern}; it shows:\n${text.slice(-1500)}`);
-}
 
 async function typeInTerminal(page: Page, text: string): Promise<void> {
   await page.locator('.pane:not([hidden]) .xterm').click();
