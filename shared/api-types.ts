@@ -4,8 +4,19 @@ import type { ConnectStage, HostKeyInfo } from './terminal-protocol.js';
 
 export { CSRF_HEADER, CSRF_HEADER_VALUE } from './csrf.js';
 
-export const AUTH_METHODS = ['password', 'key', 'keyboard-interactive'] as const;
+export const AUTH_METHODS = ['password', 'key', 'keyboard-interactive', 'none'] as const;
 export type AuthMethod = (typeof AUTH_METHODS)[number];
+
+/** What a host speaks: a terminal over SSH or a remote desktop over VNC. */
+export const HOST_PROTOCOLS = ['ssh', 'vnc'] as const;
+export type HostProtocol = (typeof HOST_PROTOCOLS)[number];
+export const DEFAULT_PORTS: Record<HostProtocol, number> = { ssh: 22, vnc: 5900 };
+
+/** Which credentials each protocol can use: VNC has a password (VNC auth, VeNCrypt) or none. */
+export const AUTH_METHODS_BY_PROTOCOL: Record<HostProtocol, readonly AuthMethod[]> = {
+  ssh: ['password', 'key', 'keyboard-interactive'],
+  vnc: ['password', 'none'],
+};
 
 const hostName = z.string().trim().min(1).max(100);
 const hostAddress = z
@@ -26,17 +37,30 @@ export const hostAuthInputSchema = z.discriminatedUnion('method', [
     passphrase: z.string().max(1024).optional(),
   }),
   z.object({ method: z.literal('keyboard-interactive') }),
+  /** VNC servers with security type None. */
+  z.object({ method: z.literal('none') }),
 ]);
 export type HostAuthInput = z.infer<typeof hostAuthInputSchema>;
 
-export const createHostSchema = z.object({
-  name: hostName,
-  address: hostAddress,
-  port: port.default(22),
-  username,
-  auth: hostAuthInputSchema,
-});
+export const createHostSchema = z
+  .object({
+    name: hostName,
+    protocol: z.enum(HOST_PROTOCOLS).default('ssh'),
+    address: hostAddress,
+    port: port.optional(),
+    /** SSH: the account. VNC: only for VeNCrypt Plain servers; may be empty. */
+    username: z.union([username, z.literal('')]).default(''),
+    auth: hostAuthInputSchema,
+  })
+  .superRefine((h, ctx) => {
+    if (!AUTH_METHODS_BY_PROTOCOL[h.protocol].includes(h.auth.method)) {
+      ctx.addIssue({ code: 'custom', path: ['auth', 'method'], message: `${h.protocol.toUpperCase()} hosts log in with ${AUTH_METHODS_BY_PROTOCOL[h.protocol].join(' or ')}` });
+    }
+    if (h.protocol === 'ssh' && h.username === '') ctx.addIssue({ code: 'custom', path: ['username'], message: 'SSH hosts need a user name' });
+  })
+  .transform((h) => ({ ...h, port: h.port ?? DEFAULT_PORTS[h.protocol] }));
 export type CreateHostRequest = z.input<typeof createHostSchema>;
+export type CreateHostInput = z.output<typeof createHostSchema>;
 
 /** Every field optional; an omitted `auth` keeps the stored credential. */
 export const updateHostSchema = z.object({
@@ -52,6 +76,7 @@ export type UpdateHostRequest = z.input<typeof updateHostSchema>;
 export interface HostView {
   id: string;
   name: string;
+  protocol: HostProtocol;
   address: string;
   port: number;
   username: string;

@@ -2,13 +2,14 @@
 import type { HostView, ProtocolName } from '../../shared/api-types.js';
 import type { HostKeyStore, HostRecord } from '../store/types.js';
 
-/** Stored hosts are SSH hosts for now; the policy decides which of those protocols the caller may use. */
+/** `canOpen` is what the policy lets the caller do with the host's protocol (empty: nothing). */
 export async function toHostView(host: HostRecord, hostKeys: HostKeyStore, canOpen: ProtocolName[]): Promise<HostView> {
   if (host.source === 'tailnet') throw new TypeError('toHostView: tailnet machines are shown as peers, not stored hosts');
   const [pinned, pending] = await Promise.all([hostKeys.getPinned(host.id), hostKeys.getPending(host.id)]);
   return {
     id: host.id,
     name: host.name,
+    protocol: host.protocol,
     address: host.address,
     port: host.port,
     username: host.username,

@@ -10,7 +10,7 @@ import { TerminalSession } from './terminal-session.js';
 import type { TerminalViewer } from './viewer.js';
 
 const host: HostRecord = {
-  id: 'h1', name: 'mem', address: '127.0.0.1', port: 22, username: 'u', authMethod: 'keyboard-interactive',
+  id: 'h1', name: 'mem', protocol: 'ssh', address: '127.0.0.1', port: 22, username: 'u', authMethod: 'keyboard-interactive',
   credential: { method: 'keyboard-interactive' }, source: 'ui', createdAt: 0, updatedAt: 0,
 };
 

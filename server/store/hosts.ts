@@ -21,6 +21,7 @@ export function createHostStore(db: Kysely<Database>, box: SecretBox, now: () =>
     return {
       id: row.id,
       name: row.name,
+      protocol: row.protocol,
       address: row.address,
       port: row.port,
       username: row.username,
@@ -64,6 +65,7 @@ export function createHostStore(db: Kysely<Database>, box: SecretBox, now: () =>
       const row: HostRow = {
         id,
         name: host.name,
+        protocol: host.protocol ?? 'ssh',
         address: host.address,
         port: host.port,
         username: host.username,

@@ -1,5 +1,5 @@
 // Kysely's view of the tables (as created by migrations/); timestamps are epoch milliseconds.
-import type { AuthMethod } from '../../shared/api-types.js';
+import type { AuthMethod, HostProtocol } from '../../shared/api-types.js';
 
 export interface HostsTable {
   id: string;
@@ -11,6 +11,7 @@ export interface HostsTable {
   /** Secret-box ciphertext of the JSON HostAuthInput, bound to the host id. */
   credential_enc: string;
   source: 'ui' | 'config';
+  protocol: HostProtocol;
   created_at: number;
   updated_at: number;
 }

@@ -1,11 +1,12 @@
 // The store's public contract: what the rest of the server may ask of storage (SQLite or PostgreSQL).
-import type { AuthMethod, HostAuthInput } from '../../shared/api-types.js';
+import type { AuthMethod, HostAuthInput, HostProtocol } from '../../shared/api-types.js';
 import type { HostKeyInfo } from '../../shared/terminal-protocol.js';
 
 /** A host with its decrypted credential. Only server code that connects upstream sees this. */
 export interface HostRecord {
   id: string;
   name: string;
+  protocol: HostProtocol;
   address: string;
   port: number;
   username: string;
@@ -20,6 +21,8 @@ export interface HostRecord {
 
 export interface NewHost {
   name: string;
+  /** Default ssh. */
+  protocol?: HostProtocol;
   address: string;
   port: number;
   username: string;

@@ -9,6 +9,7 @@ const AUTH_LABEL: Record<AuthMethod, string> = {
   password: 'Password',
   key: 'Private key',
   'keyboard-interactive': 'Asks each time',
+  none: 'No password',
 };
 
 export interface HostCardHooks {

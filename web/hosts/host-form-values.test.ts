@@ -6,6 +6,7 @@ import { buildCreateRequest, buildUpdateRequest, formValuesFrom, type HostFormVa
 const KEY = '-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----';
 
 const base: HostFormValues = {
+  protocol: 'ssh',
   name: ' nas ',
   address: 'nas.lan',
   port: '22',
@@ -25,6 +26,7 @@ const existing: HostView = {
   authMethod: 'key',
   hasPassphrase: true,
   source: 'ui',
+  protocol: 'ssh',
   canOpen: ['ssh'],
   hostKey: null,
   pendingHostKey: null,
@@ -36,8 +38,17 @@ describe('buildCreateRequest', () => {
   it('trims and builds a password host', () => {
     expect(buildCreateRequest(base)).toEqual({
       ok: true,
-      value: { name: 'nas', address: 'nas.lan', port: 22, username: 'pi', auth: { method: 'password', password: 'hunter2' } },
+      value: { name: 'nas', address: 'nas.lan', port: 22, username: 'pi', protocol: 'ssh', auth: { method: 'password', password: 'hunter2' } },
     });
+  });
+
+  it('builds a VNC host: port 5900 by default, no user needed, password or none only', () => {
+    const vnc = { ...base, protocol: 'vnc' as const, port: '', username: '' };
+    expect(buildCreateRequest(vnc)).toEqual({ ok: true, value: { name: 'nas', address: 'nas.lan', port: 5900, username: '', protocol: 'vnc', auth: { method: 'password', password: 'hunter2' } } });
+    expect(buildCreateRequest({ ...vnc, method: 'none', password: '' })).toMatchObject({ ok: true, value: { auth: { method: 'none' } } });
+    expect(buildCreateRequest({ ...vnc, method: 'key', privateKey: KEY })).toMatchObject({ ok: false, field: 'method' });
+    expect(buildCreateRequest({ ...base, method: 'none' })).toMatchObject({ ok: false, field: 'method' });
+    expect(buildCreateRequest({ ...base, username: '' })).toMatchObject({ ok: false, field: 'username' });
   });
 
   it('builds a key host with passphrase and a trailing newline', () => {

@@ -1,7 +1,8 @@
 // Turns the host dialog's fields into a create or update request, with checks a person can act on (pure).
-import type { AuthMethod, CreateHostRequest, HostView, UpdateHostRequest } from '../../shared/api-types';
+import { DEFAULT_PORTS, type AuthMethod, type CreateHostRequest, type HostProtocol, type HostView, type UpdateHostRequest } from '../../shared/api-types';
 
 export interface HostFormValues {
+  protocol: HostProtocol;
   name: string;
   address: string;
   port: string;
@@ -12,16 +13,17 @@ export interface HostFormValues {
   passphrase: string;
 }
 
-export type FormResult<T> = { ok: true; value: T } | { ok: false; field: keyof HostFormValues; message: string };
+export type FormResult<T> = { ok: true; value: T } | { ok: false; field: keyof HostFormValues | 'method'; message: string };
 
 type Basics = Required<Pick<CreateHostRequest, 'name' | 'address' | 'port' | 'username'>>;
+const PROTOCOL_LABEL: Record<HostProtocol, string> = { ssh: 'SSH', vnc: 'VNC' };
 
 // These repeat the server's rules (shared/api-types.ts) only to answer before a round trip; the server decides.
 function checkBasics(v: HostFormValues): FormResult<Basics> {
   const name = v.name.trim();
   const address = v.address.trim();
   const username = v.username.trim();
-  const port = v.port.trim() === '' ? 22 : Number(v.port.trim());
+  const port = v.port.trim() === '' ? DEFAULT_PORTS[v.protocol] : Number(v.port.trim());
   if (!name) return { ok: false, field: 'name', message: 'Give the host a name.' };
   if (name.length > 100) return { ok: false, field: 'name', message: 'The name is longer than 100 characters.' };
   if (!address) return { ok: false, field: 'address', message: 'Enter a host name or IP address.' };
@@ -31,8 +33,9 @@ function checkBasics(v: HostFormValues): FormResult<Basics> {
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     return { ok: false, field: 'port', message: 'The port is a whole number from 1 to 65535.' };
   }
-  if (!username) return { ok: false, field: 'username', message: 'Enter the user to log in as.' };
-  if (!/^[^\s:@]{1,64}$/.test(username)) {
+  // VNC servers mostly have no user; only VeNCrypt Plain asks for one.
+  if (!username && v.protocol === 'ssh') return { ok: false, field: 'username', message: 'Enter the user to log in as.' };
+  if (username && !/^[^\s:@]{1,64}$/.test(username)) {
     return { ok: false, field: 'username', message: 'A user name has no spaces, ":" or "@" (at most 64 characters).' };
   }
   return { ok: true, value: { name, address, port, username } };
@@ -59,15 +62,23 @@ function newAuth(v: HostFormValues): FormResult<AuthInput> {
     }
     case 'keyboard-interactive':
       return { ok: true, value: { method: 'keyboard-interactive' } };
+    case 'none':
+      return { ok: true, value: { method: 'none' } };
   }
+}
+
+/** The methods each protocol offers, so a VNC host never gets a key and an SSH host never "none". */
+export function methodAllowed(protocol: HostProtocol, method: AuthMethod): boolean {
+  return protocol === 'ssh' ? method !== 'none' : method === 'password' || method === 'none';
 }
 
 export function buildCreateRequest(v: HostFormValues): FormResult<CreateHostRequest> {
   const basics = checkBasics(v);
   if (!basics.ok) return basics;
+  if (!methodAllowed(v.protocol, v.method)) return { ok: false, field: 'method', message: `${PROTOCOL_LABEL[v.protocol]} hosts cannot log in that way.` };
   const auth = newAuth(v);
   if (!auth.ok) return auth;
-  return { ok: true, value: { ...basics.value, auth: auth.value } };
+  return { ok: true, value: { ...basics.value, protocol: v.protocol, auth: auth.value } };
 }
 
 /**
@@ -92,9 +103,10 @@ export function buildUpdateRequest(v: HostFormValues, existing: HostView): FormR
 
 export function formValuesFrom(host: HostView | null): HostFormValues {
   return {
+    protocol: host?.protocol ?? 'ssh',
     name: host?.name ?? '',
     address: host?.address ?? '',
-    port: String(host?.port ?? 22),
+    port: String(host?.port ?? DEFAULT_PORTS.ssh),
     username: host?.username ?? '',
     method: host?.authMethod ?? 'password',
     password: '',

@@ -1,15 +1,20 @@
-// The add/edit host dialog: name, address, port, user, and how to log in (password, private key, keyboard-interactive).
-import type { AuthMethod, HostView } from '../../shared/api-types';
+// The add/edit host dialog: protocol, name, address, port, user, and how to log in (password, private key, keyboard-interactive, none).
+import { DEFAULT_PORTS, type AuthMethod, type HostProtocol, type HostView } from '../../shared/api-types';
 import { api } from '../api';
 import { showDialog } from '../ui/dialog';
 import { h, uid } from '../ui/dom';
 import { icon } from '../ui/icons';
-import { buildCreateRequest, buildUpdateRequest, formValuesFrom, type HostFormValues } from './host-form-values';
+import { buildCreateRequest, buildUpdateRequest, formValuesFrom, methodAllowed, type HostFormValues } from './host-form-values';
 
 const METHODS: [AuthMethod, string][] = [
   ['password', 'Password'],
   ['key', 'Private key'],
   ['keyboard-interactive', 'Ask each time'],
+  ['none', 'No password'],
+];
+const PROTOCOLS: [HostProtocol, string][] = [
+  ['ssh', 'SSH terminal'],
+  ['vnc', 'VNC desktop'],
 ];
 const MAX_KEY_FILE_BYTES = 16 * 1024;
 
@@ -48,6 +53,12 @@ export function openHostForm(existing: HostView | null): Promise<HostView | unde
   const radios = METHODS.map(([value, label]) =>
     h('label', null, h('input', { type: 'radio', name: 'method', value, checked: value === v.method }), label),
   );
+  // The protocol is chosen once: an existing host keeps its own (its credential belongs to it).
+  const protocolRadios = PROTOCOLS.map(([value, label]) =>
+    h('label', null, h('input', { type: 'radio', name: 'protocol', value, checked: value === v.protocol, disabled: editing }), label),
+  );
+  const protocol = (): HostProtocol => (protocolRadios.map((r) => r.querySelector('input')!).find((r) => r.checked)?.value as HostProtocol) ?? 'ssh';
+  const userLabel = h('span', null, 'User');
   const sections: Record<AuthMethod, HTMLElement> = {
     password: h('div', { class: 'stack' }, field('Password', controls.password)),
     key: h('div', { class: 'stack' }, keyFileButton(controls.privateKey), field('Passphrase (optional)', controls.passphrase)),
@@ -57,18 +68,39 @@ export function openHostForm(existing: HostView | null): Promise<HostView | unde
       icon('lock', 16),
       h('span', null, 'Nothing is stored. When you connect, the host’s questions (password, one-time code…) are shown to you.'),
     ),
+    none: h('p', { class: 'alert alert-info' }, icon('warning', 16), h('span', null, 'For VNC servers that ask for no password (security type None). Anyone who reaches the port gets the desktop.')),
   };
   const method = (): AuthMethod => (radios.map((r) => r.querySelector('input')!).find((r) => r.checked)?.value as AuthMethod) ?? 'password';
   const showMethod = (): void => {
+    const p = protocol();
+    // Only the methods the protocol has; a hidden checked one falls back to password.
+    for (const r of radios) {
+      const box = r.querySelector('input')!;
+      r.hidden = !methodAllowed(p, box.value as AuthMethod);
+      if (r.hidden && box.checked) radios[0]!.querySelector('input')!.checked = true;
+    }
     for (const [m, el] of Object.entries(sections)) el.hidden = m !== method();
+    controls.port.placeholder = String(DEFAULT_PORTS[p]);
+    userLabel.textContent = p === 'vnc' ? 'User (only for VeNCrypt Plain)' : 'User';
+    controls.username.placeholder = p === 'vnc' ? 'usually empty' : 'root';
   };
-  for (const r of radios) r.addEventListener('change', showMethod);
+  for (const r of [...radios, ...protocolRadios]) r.addEventListener('change', showMethod);
+  protocolRadios.forEach((r) =>
+    r.addEventListener('change', () => {
+      // Switching protocol moves an untouched default port along.
+      const other = protocol() === 'vnc' ? DEFAULT_PORTS.ssh : DEFAULT_PORTS.vnc;
+      if (controls.port.value === '' || Number(controls.port.value) === other) controls.port.value = String(DEFAULT_PORTS[protocol()]);
+    }),
+  );
   showMethod();
 
+  const userField = field('User', controls.username);
+  userField.querySelector('label')!.replaceChildren(userLabel);
   const body = [
-    field('Name', controls.name, 'Shown on the hosts list and on terminal tabs.'),
+    h('div', { class: 'field' }, h('span', { class: 'label', id: 'protocol-label' }, 'Kind'), h('div', { class: 'segmented', role: 'radiogroup', 'aria-labelledby': 'protocol-label' }, protocolRadios)),
+    field('Name', controls.name, 'Shown on the hosts list and on tabs.'),
     h('div', { class: 'field-row' }, field('Address', controls.address), field('Port', controls.port)),
-    field('User', controls.username),
+    userField,
     h('div', { class: 'field' }, h('span', { class: 'label', id: 'auth-label' }, 'Log in with'), h('div', { class: 'segmented', role: 'radiogroup', 'aria-labelledby': 'auth-label' }, radios)),
     ...Object.values(sections),
     editing && existing.authMethod !== 'keyboard-interactive'
@@ -87,6 +119,7 @@ export function openHostForm(existing: HostView | null): Promise<HostView | unde
         run: async () => {
           for (const c of Object.values(controls)) c.removeAttribute('aria-invalid');
           const values: HostFormValues = {
+            protocol: protocol(),
             name: controls.name.value,
             address: controls.address.value,
             port: controls.port.value,

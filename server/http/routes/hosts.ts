@@ -1,6 +1,6 @@
 // /api/hosts: list, add, edit and remove hosts, and accept or forget their SSH host keys.
 import { Hono } from 'hono';
-import { acceptHostKeySchema, createHostSchema, updateHostSchema } from '../../../shared/api-types.js';
+import { acceptHostKeySchema, AUTH_METHODS_BY_PROTOCOL, createHostSchema, updateHostSchema } from '../../../shared/api-types.js';
 import { toHostView } from '../../hosts/host-view.js';
 import type { Logger } from '../../log.js';
 import { openableProtocols, storedHostFacts } from '../../policy/host-facts.js';
@@ -19,10 +19,10 @@ export function hostRoutes(store: Store, sessions: SessionRegistry, log: Logger)
     return host;
   }
 
-  /** Stored hosts are SSH hosts for now; admins see every host so they can manage it. */
-  const view = (host: HostRecord, identity: Identity) => toHostView(host, store.hostKeys, openableProtocols(identity.permissions, storedHostFacts(host), ['ssh']));
-  const visible = (host: HostRecord, identity: Identity) =>
-    identity.permissions.role === 'admin' || openableProtocols(identity.permissions, storedHostFacts(host), ['ssh']).length > 0;
+  /** A stored host speaks one protocol; admins see every host so they can manage it. */
+  const canOpen = (host: HostRecord, identity: Identity) => openableProtocols(identity.permissions, storedHostFacts(host), [host.protocol]);
+  const view = (host: HostRecord, identity: Identity) => toHostView(host, store.hostKeys, canOpen(host, identity));
+  const visible = (host: HostRecord, identity: Identity) => identity.permissions.role === 'admin' || canOpen(host, identity).length > 0;
 
   // Host and credential management is admin-only; reading is filtered by what the caller may open.
   const adminOnly = (identity: Identity) => assertAllowed(identity, { kind: 'manage-hosts' });
@@ -61,6 +61,9 @@ export function hostRoutes(store: Store, sessions: SessionRegistry, log: Logger)
     const before = await findHost(c.req.param('id'));
     assertEditable(before);
     const patch = await readJson(c, updateHostSchema);
+    if (patch.auth && !AUTH_METHODS_BY_PROTOCOL[before.protocol].includes(patch.auth.method)) {
+      throw new ApiFailure('bad-request', `auth.method: ${before.protocol.toUpperCase()} hosts log in with ${AUTH_METHODS_BY_PROTOCOL[before.protocol].join(' or ')}`);
+    }
     const host = await store.hosts.update(before.id, patch);
     if (!host) throw new ApiFailure('not-found', `no host with id "${before.id}"`);
     if (host.address !== before.address || host.port !== before.port) {

@@ -45,7 +45,7 @@ export function sessionRoutes(deps: SessionRouteDeps) {
     if (!address) throw new ApiFailure('conflict', `tailnet machine "${peer.name}" has no Tailscale address`);
     const now = Date.now();
     const host: HostRecord = {
-      id: peer.id, name: peer.name, address, port: deps.peerSshPort, username: account,
+      id: peer.id, name: peer.name, protocol: 'ssh', address, port: deps.peerSshPort, username: account,
       authMethod: 'keyboard-interactive', credential: { method: 'keyboard-interactive' }, source: 'tailnet', createdAt: now, updatedAt: now,
     };
     return { host, facts };
@@ -55,6 +55,7 @@ export function sessionRoutes(deps: SessionRouteDeps) {
     const host = await store.hosts.get(hostId);
     if (!host) throw new ApiFailure('not-found', `no host with id "${hostId}"`);
     const facts = storedHostFacts(host);
+    if (host.protocol !== 'ssh') throw new ApiFailure('conflict', `${host.name} is a ${host.protocol.toUpperCase()} desktop, not a terminal; open it from the desktop page`);
     assertAllowed(identity, { kind: 'connect', protocol: 'ssh' }, { ...facts, label: host.name });
     // The stored credential belongs to the stored account: another user name would not match it.
     if (username !== undefined && username !== host.username) throw new ApiFailure('bad-request', `host "${host.name}" logs in as its configured user`);

@@ -3,11 +3,13 @@ import type { Migration, MigrationProvider } from 'kysely';
 import { initial } from './001-initial.js';
 import { tailnetHostKeys } from './002-tailnet-host-keys.js';
 import { tokenOwners } from './003-token-owners.js';
+import { hostProtocol } from './004-host-protocol.js';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
   '002-tailnet-host-keys': tailnetHostKeys,
   '003-token-owners': tokenOwners,
+  '004-host-protocol': hostProtocol,
 };
 
 export const migrationProvider: MigrationProvider = {
