@@ -1,0 +1,75 @@
+// The remote screen as the gateway holds it: R,G,B,X pixels that protocol decoders write and the display encoder reads.
+import type { PixelSink, Rect } from '../protocols/vnc/encodings/types.js';
+
+const BPP = 4;
+/** Beyond any real monitor; a server asking for more is refused before we allocate. */
+export const MAX_FRAMEBUFFER_SIDE = 16384;
+
+export class Framebuffer implements PixelSink {
+  data: Uint8Array;
+
+  constructor(
+    public width: number,
+    public height: number,
+  ) {
+    assertSize(width, height);
+    this.data = new Uint8Array(width * height * BPP);
+  }
+
+  resize(width: number, height: number): void {
+    assertSize(width, height);
+    const next = new Uint8Array(width * height * BPP);
+    // Keep what overlaps, so a resize does not flash black before the server repaints.
+    const rows = Math.min(height, this.height);
+    const rowBytes = Math.min(width, this.width) * BPP;
+    for (let y = 0; y < rows; y++) next.set(this.data.subarray(y * this.width * BPP, y * this.width * BPP + rowBytes), y * width * BPP);
+    this.data = next;
+    this.width = width;
+    this.height = height;
+  }
+
+  putPixels(x: number, y: number, w: number, h: number, pixels: Uint8Array): void {
+    const rowBytes = w * BPP;
+    for (let row = 0; row < h; row++) {
+      this.data.set(pixels.subarray(row * rowBytes, (row + 1) * rowBytes), ((y + row) * this.width + x) * BPP);
+    }
+  }
+
+  fillRect(x: number, y: number, w: number, h: number, r: number, g: number, b: number): void {
+    const pixel = (r | (g << 8) | (b << 16)) >>> 0;
+    const view = new Uint32Array(this.data.buffer, this.data.byteOffset, this.width * this.height);
+    for (let row = y; row < y + h; row++) view.fill(pixel, row * this.width + x, row * this.width + x + w);
+  }
+
+  copyRect(sx: number, sy: number, dx: number, dy: number, w: number, h: number): void {
+    const rowBytes = w * BPP;
+    // Overlapping moves (scrolling) must read rows before overwriting them: walk away from the destination.
+    const down = dy > sy;
+    for (let i = 0; i < h; i++) {
+      const row = down ? h - 1 - i : i;
+      const from = ((sy + row) * this.width + sx) * BPP;
+      this.data.copyWithin(((dy + row) * this.width + dx) * BPP, from, from + rowBytes);
+    }
+  }
+
+  /** The pixels of `rect` as packed R,G,B bytes (what the image encoder takes). */
+  cropRgb(rect: Rect): Buffer {
+    const out = Buffer.allocUnsafe(rect.width * rect.height * 3);
+    let o = 0;
+    for (let y = rect.y; y < rect.y + rect.height; y++) {
+      let i = (y * this.width + rect.x) * BPP;
+      for (let x = 0; x < rect.width; x++, i += BPP) {
+        out[o++] = this.data[i]!;
+        out[o++] = this.data[i + 1]!;
+        out[o++] = this.data[i + 2]!;
+      }
+    }
+    return out;
+  }
+}
+
+function assertSize(width: number, height: number): void {
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || width > MAX_FRAMEBUFFER_SIDE || height > MAX_FRAMEBUFFER_SIDE) {
+    throw new RangeError(`framebuffer ${width}x${height} is outside 1..${MAX_FRAMEBUFFER_SIDE} per side`);
+  }
+}
