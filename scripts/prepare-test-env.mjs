@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 // Everything test/lab starts (see docs/lab.md); some are only used by later suites, installed now in one go.
 const PACKAGES = [
   'openssh-server', 'openssh-client', 'chromium', 'postgresql',
-  'tigervnc-standalone-server', 'tigervnc-tools', 'x11vnc', 'xvfb', 'xterm', 'twm', 'netpbm',
+  'tigervnc-standalone-server', 'tigervnc-tools', 'x11vnc', 'xvfb', 'xterm', 'twm', 'netpbm', 'x11-xserver-utils', 'x11-utils', 'openssl',
   'xrdp', 'xorgxrdp', 'freerdp2-dev', 'freerdp2-x11', 'iproute2', 'procps',
 ];
 const POLICY_RC_D = '/usr/sbin/policy-rc.d';

@@ -14,6 +14,7 @@ import { createSecretBox, loadOrCreateSecretKey } from './crypto/secret-box.js';
 import { createApp } from './http/app.js';
 import { buildOriginPolicy } from './http/origin-policy.js';
 import { markServeSocket } from './http/serve-socket.js';
+import { createDesktopUpgrade, DESKTOP_PATH } from './http/desktop/desktop-upgrade.js';
 import { createTerminalUpgrade } from './http/terminal/terminal-upgrade.js';
 import type { Logger } from './log.js';
 import { chooseMode, type ModeDecision } from './mesh/choose-mode.js';
@@ -23,6 +24,8 @@ import { PeerDirectory } from './mesh/peer-directory.js';
 import type { ProbePorts } from './mesh/port-probe.js';
 import { cachedWhois } from './mesh/request-identity.js';
 import { openSshShell } from './protocols/ssh/open-ssh-shell.js';
+import { openVncDesktop } from './protocols/vnc/open-vnc-desktop.js';
+import { DesktopSessionRegistry } from './sessions/desktop-session-registry.js';
 import { SessionRegistry } from './sessions/session-registry.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/types.js';
@@ -40,6 +43,7 @@ export interface Gateway {
   readonly modeDetail: { socket: string; version: string; capability: string } | { reasons: string[] };
   readonly store: Store;
   readonly sessions: SessionRegistry;
+  readonly desktops: DesktopSessionRegistry;
   /** Mints a one-time owner login link (local mode's login). */
   newLoginLink(): Promise<string>;
   close(): Promise<void>;
@@ -169,6 +173,13 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       connectTimeoutMs: options.connectTimeoutMs ?? SSH_CONNECT_TIMEOUT_MS,
       questionTimeoutMs: options.questionTimeoutMs ?? QUESTION_TIMEOUT_MS,
     });
+    const desktops = new DesktopSessionRegistry({
+      log,
+      openDesktop: openVncDesktop,
+      lookup: options.lookup,
+      connectTimeoutMs: options.connectTimeoutMs ?? SSH_CONNECT_TIMEOUT_MS,
+      graceMs: config.detachGraceMs,
+    });
     const http = createHttpServer({ noDelay: true });
     const bound = await listenAll(plan, config.port, http, log);
     listeners = bound.listeners;
@@ -185,7 +196,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     const ips = bound.addresses.filter((a) => !a.startsWith('unix:'));
     const policy = buildOriginPolicy(port, [...config.publicOrigins, ...serveOrigins], [...tailnetNames.names, ...ips.map((a) => (a.includes(':') ? `[${a}]` : a))]);
     const app = createApp({
-      store, auth, authenticator, sessions, policy, log, peers,
+      store, auth, authenticator, sessions, desktops, policy, log, peers,
       webRoot: options.webRoot ?? DEFAULT_WEB_ROOT,
       capabilityName: decision.mode === 'tailnet' ? config.tailscaleCapability : undefined,
       peerSshPort: config.tailnetSshPort,
@@ -193,7 +204,12 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     });
     http.on('request', getRequestListener(app.fetch));
     const terminals = createTerminalUpgrade({ authenticator, policy, sessions, log });
-    http.on('upgrade', (req, socket, head) => terminals.handleUpgrade(req, socket, head));
+    const desktopTunnels = createDesktopUpgrade({ authenticator, policy, desktops, log });
+    http.on('upgrade', (req, socket, head) => {
+      const desktop = DESKTOP_PATH.exec(new URL(req.url ?? '/', 'http://gateway.invalid').pathname);
+      if (desktop) desktopTunnels.handleUpgrade(req, socket, head, desktop[1]!);
+      else terminals.handleUpgrade(req, socket, head);
+    });
     http.on('clientError', (_err, socket) => socket.destroy());
     const url = gatewayUrl(bound.addresses[0]!, port);
     const publicUrl = tailnetNames.dnsName ? `http://${tailnetNames.dnsName}:${port}` : url;
@@ -211,10 +227,13 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       modeDetail,
       store,
       sessions,
+      desktops,
       newLoginLink: () => auth.issueLoginLink(url),
       async close() {
         sessions.closeAll('the gateway is shutting down');
+        desktops.closeAll('the gateway is shutting down');
         terminals.close();
+        desktopTunnels.close();
         await Promise.all(listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve()))).concat([Promise.resolve(http.closeAllConnections())]));
         await store.close();
       },

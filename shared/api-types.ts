@@ -105,7 +105,7 @@ export interface SessionView {
   id: string;
   hostId: string;
   hostName: string;
-  protocol: 'ssh';
+  protocol: HostProtocol;
   stage: ConnectStage | 'closed';
   /** Browser connections attached right now. */
   viewers: number;

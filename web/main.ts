@@ -6,6 +6,7 @@ import './ui/styles/controls.css';
 import './ui/styles/overlays.css';
 import './hosts/hosts.css';
 import './terminal/terminal.css';
+import './desktop/desktop.css';
 import './settings/settings.css';
 import { api, ApiRequestError, errorText, onUnauthorized } from './api';
 import { loginPage, signedOutPage } from './login/login-page';

@@ -1,5 +1,6 @@
 // The signed-in app: header plus one main area; the terminal workspace lives on while other pages come and go.
 import type { MeView } from '../shared/api-types';
+import { desktopPage } from './desktop/desktop-page';
 import { hostsPage } from './hosts/hosts-page';
 import { currentRoute, navigate, onRouteChange, type Route } from './router';
 import { settingsPage } from './settings/settings-page';
@@ -44,10 +45,12 @@ export function startShell(root: HTMLElement, me: MeView, onLoggedOut: () => voi
       return;
     }
     workspace.hide();
-    const next = route.path === '/settings' ? settingsPage(me) : hostsPage({ workspace, me });
+    const onDesktop = route.path === '/desktop';
+    main.classList.toggle('is-full', onDesktop);
+    const next = route.path === '/settings' ? settingsPage(me) : onDesktop ? desktopPage(route.query) : hostsPage({ workspace, me });
     page = next;
     pageSlot.replaceChildren(next.el);
-    document.title = route.path === '/settings' ? 'Settings · Porthole' : 'Hosts · Porthole';
+    document.title = route.path === '/settings' ? 'Settings · Porthole' : onDesktop ? 'Desktop · Porthole' : 'Hosts · Porthole';
     main.scrollTop = 0;
   }
 

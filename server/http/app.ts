@@ -8,6 +8,7 @@ import type { Logger } from '../log.js';
 import type { PeerDirectory } from '../mesh/peer-directory.js';
 import type { ProbePorts } from '../mesh/port-probe.js';
 import { can } from '../policy/can.js';
+import type { DesktopSessionRegistry } from '../sessions/desktop-session-registry.js';
 import type { SessionRegistry } from '../sessions/session-registry.js';
 import type { Store } from '../store/types.js';
 import { ApiFailure, errorHandler } from './errors.js';
@@ -26,6 +27,7 @@ export interface AppDeps {
   auth: LocalAuth;
   authenticator: Authenticator;
   sessions: SessionRegistry;
+  desktops: DesktopSessionRegistry;
   policy: OriginPolicy;
   log: Logger;
   webRoot: string;
@@ -61,8 +63,8 @@ export function createApp(deps: AppDeps) {
     };
     return c.json(me);
   });
-  api.route('/hosts', hostRoutes(store, sessions, log));
-  api.route('/sessions', sessionRoutes({ store, sessions, peers: deps.peers, peerSshPort: deps.peerSshPort, log }));
+  api.route('/hosts', hostRoutes(store, { endForHost: (id, why) => (sessions.endForHost(id, why), deps.desktops.endForHost(id, why)) }, log));
+  api.route('/sessions', sessionRoutes({ store, sessions, desktops: deps.desktops, peers: deps.peers, peerSshPort: deps.peerSshPort, log }));
   if (deps.peers) api.route('/tailnet', tailnetRoutes({ store, peers: deps.peers, probePorts: deps.probePorts, log }));
   api.route('/tokens', tokenRoutes(auth, log));
   api.all('*', () => {

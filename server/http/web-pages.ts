@@ -5,7 +5,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 
 /** Routes the single-page app handles itself; anything else unknown is a 404. */
-const APP_ROUTES = /^\/(?:|login|hosts|terminal|settings)(?:\/.*)?$/;
+const APP_ROUTES = /^\/(?:|login|hosts|terminal|desktop|settings)(?:\/.*)?$/;
 
 export function webPages(webRoot: string) {
   const app = new Hono();

@@ -134,6 +134,12 @@ for (const backend of [sqlite, postgres]) {
         expect(row!.created_at).toBe(backend.name === 'postgres' ? String(T0) : T0);
       });
 
+      it('keeps a VNC host without a credential, and refuses an unknown protocol', async () => {
+        const host = await store.hosts.create({ ...newHost('desk', { method: 'none' }), protocol: 'vnc', username: '', port: 5900 });
+        expect(await store.hosts.get(host.id)).toMatchObject({ protocol: 'vnc', authMethod: 'none', credential: { method: 'none' }, username: '' });
+        await expect(store.hosts.create({ ...newHost('odd'), protocol: 'telnet' as never })).rejects.toThrow();
+      });
+
       it('lists hosts by name', async () => {
         for (const name of ['b', 'c', 'a']) await store.hosts.create(newHost(name));
         expect((await store.hosts.list()).map((h) => h.name)).toEqual(['a', 'b', 'c']);

@@ -22,15 +22,22 @@ export interface HostCardHooks {
 }
 
 function target(host: HostView): string {
+  if (host.protocol === 'vnc') return `vnc://${host.address.includes(':') && !host.address.startsWith('[') ? `[${host.address}]` : host.address}:${host.port}`;
   const address = host.address.includes(':') && !host.address.startsWith('[') ? `[${host.address}]` : host.address;
   return `${host.username}@${address}${host.port === 22 ? '' : `:${host.port}`}`;
 }
 
 export function hostCard(host: HostView, hooks: HostCardHooks): HTMLElement {
   const fromConfig = host.source === 'config';
-  if (!host.canOpen.includes('ssh')) {
+  const kind = host.protocol.toUpperCase();
+  if (!host.canOpen.includes(host.protocol)) {
     // Admins see every host to manage it, but a grant may still not let them open it.
-    return cardShell(host, hooks, h('span', { class: 'btn btn-block is-disabled', 'aria-disabled': 'true', title: 'No grant lets you open this host over SSH' }, icon('lock', 16), 'No SSH access'));
+    return cardShell(host, hooks, h('span', { class: 'btn btn-block is-disabled', 'aria-disabled': 'true', title: `No grant lets you open this host over ${kind}` }, icon('lock', 16), `No ${kind} access`));
+  }
+  if (host.protocol === 'vnc') {
+    // A real link: the desktop page opens its own session, and a middle-click opens it in another tab.
+    const open = h('a', { class: 'btn btn-primary', href: `/desktop?host=${encodeURIComponent(host.id)}`, 'aria-label': `Open the desktop of ${host.name}` }, icon('monitor', 16), 'Open desktop');
+    return cardShell(host, hooks, open);
   }
   // A real link, so middle-click or "open in new tab" starts a session in another browser tab.
   const connect = h(
@@ -63,12 +70,12 @@ function cardShell(host: HostView, hooks: HostCardHooks, action: HTMLElement): H
     h(
       'div',
       { class: 'host-top' },
-      h('div', { class: 'host-icon' }, icon('server', 20)),
+      h('div', { class: 'host-icon' }, icon(host.protocol === 'vnc' ? 'monitor' : 'server', 20)),
       h('div', { class: 'host-id' }, h('h3', null, host.name), h('div', { class: 'host-target mono', title: target(host) }, target(host))),
       h('div', { class: 'host-manage' }, manage),
     ),
-    h('div', { class: 'host-meta' }, h('span', { class: 'badge' }, AUTH_LABEL[host.authMethod]), fromConfig ? h('span', { class: 'badge', title: 'Defined in porthole.yaml: edit it there.' }, icon('lock', 12), 'porthole.yaml, read-only') : null),
-    hostKeyStatus(
+    h('div', { class: 'host-meta' }, h('span', { class: 'badge' }, host.protocol === 'vnc' ? 'VNC' : 'SSH'), h('span', { class: 'badge' }, AUTH_LABEL[host.authMethod]), fromConfig ? h('span', { class: 'badge', title: 'Defined in porthole.yaml: edit it there.' }, icon('lock', 12), 'porthole.yaml, read-only') : null),
+    host.protocol !== 'ssh' ? null : hostKeyStatus(
       {
         ...host,
         manage: hooks.manageHosts ? { accept: (fingerprint) => api.acceptHostKey(host.id, fingerprint), forget: () => api.forgetHostKey(host.id) } : undefined,

@@ -1,6 +1,7 @@
 // The hosts page (/ and /hosts): stored hosts and tailnet machines as cards with Connect, admin tools, and running sessions.
 import type { HostView, MeView, PeerView, SessionView } from '../../shared/api-types';
 import { api, errorText } from '../api';
+import { navigate } from '../router';
 import type { Page } from '../shell';
 import type { TerminalWorkspace } from '../terminal/workspace';
 import { h, replaceChildren } from '../ui/dom';
@@ -82,7 +83,7 @@ export function hostsPage({ workspace, me }: { workspace: TerminalWorkspace; me:
       if (loadedPeers?.ok) [peers, peerError] = [loadedPeers.p, null];
       else if (loadedPeers) peerError = errorText(loadedPeers.err);
       render();
-      replaceChildren(sessionsSlot, runningSessions(sessions, workspace.openSessionIds, { open: (s) => workspace.attachExisting(s), changed: () => void load() }));
+      replaceChildren(sessionsSlot, runningSessions(sessions, workspace.openSessionIds, { open: (s) => (s.protocol === 'ssh' ? workspace.attachExisting(s) : navigate(`/desktop?session=${encodeURIComponent(s.id)}`)), changed: () => void load() }));
     } catch (err) {
       if (disposed) return;
       list.removeAttribute('aria-busy');

@@ -20,10 +20,11 @@ export interface StageOverlay {
   hide(): void;
 }
 
-export function createStageOverlay(onCancel: () => void): StageOverlay {
+/** `labels` renames stages for other session kinds (a desktop starts a desktop, not a shell). */
+export function createStageOverlay(onCancel: () => void, labels: Partial<Record<ConnectStage, string>> = {}): StageOverlay {
   const title = h('h2', null);
   const items = STAGES.filter((s) => s !== 'ready').map((stage) =>
-    h('li', { 'data-state': 'pending' }, h('span', { class: 'stage-mark', 'aria-hidden': 'true' }), STAGE_LABELS[stage]),
+    h('li', { 'data-state': 'pending' }, h('span', { class: 'stage-mark', 'aria-hidden': 'true' }), labels[stage] ?? STAGE_LABELS[stage]),
   );
   const list = h('ol', { class: 'stages' }, items);
   const el = h(

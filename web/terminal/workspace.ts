@@ -59,7 +59,7 @@ export class TerminalWorkspace {
     } catch {
       return; // The hosts page shows the gateway's state; no need to shout twice.
     }
-    const live = sessions.filter((s) => s.stage !== 'closed').sort((a, b) => a.createdAt - b.createdAt);
+    const live = sessions.filter((s) => s.stage !== 'closed' && s.protocol === 'ssh').sort((a, b) => a.createdAt - b.createdAt);
     pruneDetached(new Set(live.map((s) => s.id)));
     const detached = detachedSessions();
     for (const s of live) if (!detached.has(s.id)) this.add(s);

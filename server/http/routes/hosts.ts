@@ -4,13 +4,17 @@ import { acceptHostKeySchema, AUTH_METHODS_BY_PROTOCOL, createHostSchema, update
 import { toHostView } from '../../hosts/host-view.js';
 import type { Logger } from '../../log.js';
 import { openableProtocols, storedHostFacts } from '../../policy/host-facts.js';
-import type { SessionRegistry } from '../../sessions/session-registry.js';
 import type { HostRecord, Store } from '../../store/types.js';
 import { ApiFailure, readJson } from '../errors.js';
 import { assertAllowed, type GatewayEnv } from '../request-guards.js';
 import type { Identity } from '../../auth/identity.js';
 
-export function hostRoutes(store: Store, sessions: SessionRegistry, log: Logger) {
+/** Ends every live session (terminal or desktop) on a host that moved or went away. */
+export interface HostSessions {
+  endForHost(hostId: string, reason: string): void;
+}
+
+export function hostRoutes(store: Store, sessions: HostSessions, log: Logger) {
   const app = new Hono<GatewayEnv>();
 
   async function findHost(id: string): Promise<HostRecord> {

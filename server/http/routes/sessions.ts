@@ -8,7 +8,10 @@ import type { Logger } from '../../log.js';
 import { ownAccountOf } from '../../policy/access-rules.js';
 import type { HostFacts } from '../../policy/can.js';
 import { peerFacts, storedHostFacts } from '../../policy/host-facts.js';
+import type { DesktopSessionRegistry } from '../../sessions/desktop-session-registry.js';
+import { DesktopSession } from '../../sessions/desktop-session.js';
 import type { SessionRegistry } from '../../sessions/session-registry.js';
+import { GuacStatus } from '../../../shared/guac-status.js';
 import { TAILNET_HOST_ID_PREFIX } from '../../store/host-keys.js';
 import type { HostRecord, Store } from '../../store/types.js';
 import { ApiFailure, readJson } from '../errors.js';
@@ -17,6 +20,7 @@ import { assertAllowed, type GatewayEnv } from '../request-guards.js';
 export interface SessionRouteDeps {
   store: Store;
   sessions: SessionRegistry;
+  desktops: DesktopSessionRegistry;
   /** Tailnet mode only. */
   peers?: PeerDirectory;
   /** Port sshd listens on across the tailnet (22 unless configured). */
@@ -55,29 +59,34 @@ export function sessionRoutes(deps: SessionRouteDeps) {
     const host = await store.hosts.get(hostId);
     if (!host) throw new ApiFailure('not-found', `no host with id "${hostId}"`);
     const facts = storedHostFacts(host);
-    if (host.protocol !== 'ssh') throw new ApiFailure('conflict', `${host.name} is a ${host.protocol.toUpperCase()} desktop, not a terminal; open it from the desktop page`);
-    assertAllowed(identity, { kind: 'connect', protocol: 'ssh' }, { ...facts, label: host.name });
+    assertAllowed(identity, { kind: 'connect', protocol: host.protocol }, { ...facts, label: host.name });
     // The stored credential belongs to the stored account: another user name would not match it.
     if (username !== undefined && username !== host.username) throw new ApiFailure('bad-request', `host "${host.name}" logs in as its configured user`);
     return { host, facts };
   }
 
-  app.get('/', (c) => c.json(sessions.listFor(c.get('identity').principal).map((s) => s.view())));
+  app.get('/', (c) => {
+    const principal = c.get('identity').principal;
+    return c.json([...sessions.listFor(principal), ...deps.desktops.listFor(principal)].map((s) => s.view()));
+  });
 
   app.post('/', async (c) => {
     const identity = c.get('identity');
     const { hostId, username } = await readJson(c, createSessionSchema);
     const { host, facts } = hostId.startsWith(TAILNET_HOST_ID_PREFIX) ? await tailnetHost(hostId, identity, username) : await storedHost(hostId, identity, username);
-    const session = sessions.create(identity.principal, host, facts);
+    // The connection itself starts when the page attaches its terminal or desktop tunnel.
+    const session = host.protocol === 'vnc' ? deps.desktops.create(identity.principal, host, facts) : sessions.create(identity.principal, host, facts);
     log.info({ event: 'session.created', session: session.id, host: host.name, hostId: host.id, user: host.username, by: identity.principal, device: identity.device?.name }, 'session opened');
     return c.json(session.view(), 201);
   });
 
   app.delete('/:id', (c) => {
-    const session = sessions.get(c.req.param('id'));
+    const id = c.req.param('id');
+    const session = sessions.get(id) ?? deps.desktops.get(id);
     // Someone else's session answers exactly like a missing one: ids are not an oracle.
     if (!session || session.principal !== c.get('identity').principal) throw new ApiFailure('not-found', 'no such session');
-    session.end(CloseCode.sessionEnded, 'ended by its owner');
+    if (session instanceof DesktopSession) session.end(GuacStatus.sessionClosed, 'ended by its owner');
+    else session.end(CloseCode.sessionEnded, 'ended by its owner');
     return c.body(null, 204);
   });
 

@@ -8,8 +8,8 @@ import type { Authenticator } from '../../auth/authenticator.js';
 import type { Logger } from '../../log.js';
 import { can } from '../../policy/can.js';
 import type { SessionRegistry } from '../../sessions/session-registry.js';
-import { isAllowedHost, isAllowedOrigin, type OriginPolicy } from '../origin-policy.js';
-import { isServeSocket } from '../serve-socket.js';
+import type { OriginPolicy } from '../origin-policy.js';
+import { identifyUpgrade, refuseUpgrade } from '../upgrade-identity.js';
 import { WebSocketViewer } from './websocket-viewer.js';
 
 const TERMINAL_PATH = /^\/api\/sessions\/([A-Za-z0-9-]{1,64})\/terminal$/;
@@ -29,9 +29,7 @@ export function createTerminalUpgrade(deps: TerminalUpgradeDeps) {
   const heartbeat = setInterval(() => viewers.forEach((v) => v.checkAlive()), HEARTBEAT_MS);
   heartbeat.unref();
 
-  function refuse(socket: Duplex, status: number, text: string): void {
-    socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-  }
+  const refuse = refuseUpgrade;
 
   function acceptThenClose(req: IncomingMessage, socket: Duplex, head: Buffer, code: number, reason: string): void {
     wss.handleUpgrade(req, socket, head, (ws) => ws.close(code, reason));
@@ -42,25 +40,10 @@ export function createTerminalUpgrade(deps: TerminalUpgradeDeps) {
     const url = new URL(req.url ?? '/', 'http://gateway.invalid');
     const match = TERMINAL_PATH.exec(url.pathname);
     if (!match) return refuse(socket, 404, 'Not Found');
-    // Cross-site WebSocket hijacking defence: browsers always send Origin; a foreign one never upgrades.
-    const origin = req.headers.origin;
-    if (!isAllowedHost(deps.policy, req.headers.host) || !isAllowedOrigin(deps.policy, origin)) {
-      deps.log.warn({ event: 'ws.origin_refused', origin, host: req.headers.host }, 'websocket upgrade from a foreign origin refused');
-      return refuse(socket, 403, 'Forbidden');
-    }
-    const outcome = await deps.authenticator.identify({
-      remoteAddress: req.socket.remoteAddress ?? '',
-      remotePort: req.socket.remotePort ?? 0,
-      fromServeSocket: isServeSocket(req.socket),
-      header: (name) => {
-        const value = req.headers[name];
-        return Array.isArray(value) ? value[0] : value;
-      },
-    });
-    if (!outcome.ok && outcome.refusal === 'funnel') return refuse(socket, 403, 'Forbidden');
-    // An ambient login (cookie, whois) without an Origin is not a page of ours: scripts use tokens.
-    if (!outcome.ok || (outcome.identity.via !== 'token' && origin === undefined)) {
-      return acceptThenClose(req, socket, head, CloseCode.unauthorized, outcome.ok ? 'not logged in' : outcome.reason.slice(0, 120));
+    const outcome = await identifyUpgrade(req, deps);
+    if (!outcome.ok) {
+      if ('httpStatus' in outcome) return refuse(socket, outcome.httpStatus, outcome.text);
+      return acceptThenClose(req, socket, head, CloseCode.unauthorized, outcome.unauthorized.slice(0, 120));
     }
     const { identity } = outcome;
     const session = deps.sessions.get(match[1]!);

@@ -4,12 +4,14 @@ import { initial } from './001-initial.js';
 import { tailnetHostKeys } from './002-tailnet-host-keys.js';
 import { tokenOwners } from './003-token-owners.js';
 import { hostProtocol } from './004-host-protocol.js';
+import { desktopCredentials } from './005-desktop-credentials.js';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
   '002-tailnet-host-keys': tailnetHostKeys,
   '003-token-owners': tokenOwners,
   '004-host-protocol': hostProtocol,
+  '005-desktop-credentials': desktopCredentials,
 };
 
 export const migrationProvider: MigrationProvider = {

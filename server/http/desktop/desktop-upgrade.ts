@@ -1,0 +1,132 @@
+// Accepts desktop tunnels: the WebSocket guacamole-common-js opens, checked like terminals, then wired to its desktop session.
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { GuacStatus } from '../../../shared/guac-status.js';
+import type { Authenticator } from '../../auth/authenticator.js';
+import { encodeInstruction, GuacProtocolError, MAX_INSTRUCTION_LENGTH, parseInstructions } from '../../guac/instruction.js';
+import type { Logger } from '../../log.js';
+import { can } from '../../policy/can.js';
+import type { DesktopSessionRegistry } from '../../sessions/desktop-session-registry.js';
+import type { DesktopViewer } from '../../sessions/desktop-session.js';
+import type { OriginPolicy } from '../origin-policy.js';
+import { identifyUpgrade, refuseUpgrade } from '../upgrade-identity.js';
+
+export const DESKTOP_PATH = /^\/api\/sessions\/([A-Za-z0-9-]{1,64})\/desktop$/;
+const HEARTBEAT_MS = 20_000;
+
+export interface DesktopUpgradeDeps {
+  authenticator: Authenticator;
+  policy: OriginPolicy;
+  desktops: DesktopSessionRegistry;
+  log: Logger;
+}
+
+/** Close reasons are at most 123 bytes; the client parses a decimal Guacamole status from them. */
+function closeWith(ws: WebSocket, status: number): void {
+  if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(status === GuacStatus.success ? 1000 : 4000 + Math.min(status, 999), String(status));
+}
+
+export function createDesktopUpgrade(deps: DesktopUpgradeDeps) {
+  // Browsers send small instructions (keys, mouse, clipboard blobs of <= 8 KiB): anything bigger is not ours.
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_INSTRUCTION_LENGTH * 4,
+    perMessageDeflate: false,
+    handleProtocols: (protocols) => (protocols.has('guacamole') ? 'guacamole' : false),
+  });
+  const sockets = new Set<WebSocket & { alive?: boolean }>();
+  const heartbeat = setInterval(() => {
+    for (const ws of sockets) {
+      if (ws.alive === false) ws.terminate();
+      else ((ws.alive = false), ws.ping());
+    }
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
+
+  /** Before the tunnel is open the client listens for nothing but its UUID; errors go in-band, then the close. */
+  function acceptThenFail(req: IncomingMessage, socket: Duplex, head: Buffer, status: number, message: string): void {
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      ws.send(encodeInstruction('', randomUUID()) + encodeInstruction('error', message, status));
+      closeWith(ws, status);
+    });
+  }
+
+  async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, sessionId: string): Promise<void> {
+    socket.on('error', () => socket.destroy());
+    const outcome = await identifyUpgrade(req, deps);
+    if (!outcome.ok) {
+      if ('httpStatus' in outcome) return refuseUpgrade(socket, outcome.httpStatus, outcome.text);
+      return acceptThenFail(req, socket, head, GuacStatus.clientUnauthorized, outcome.unauthorized);
+    }
+    const { identity } = outcome;
+    const session = deps.desktops.get(sessionId);
+    if (!session || session.principal !== identity.principal) {
+      return acceptThenFail(req, socket, head, GuacStatus.resourceNotFound, 'no such desktop session (it ended or its grace period passed)');
+    }
+    if (!can(identity.permissions, { kind: 'connect', protocol: session.host.protocol === 'vnc' ? 'vnc' : 'rdp' }, session.hostFacts)) {
+      deps.log.warn({ event: 'ws.attach_refused', session: session.id, host: session.host.name, by: identity.principal }, 'attach refused: the policy no longer allows this host');
+      return acceptThenFail(req, socket, head, GuacStatus.clientForbidden, `you may no longer open ${session.host.name}`);
+    }
+    const url = new URL(req.url ?? '/', 'http://gateway.invalid');
+    const size = { width: clampInt(url.searchParams.get('width'), 320, 8192, 1280), height: clampInt(url.searchParams.get('height'), 200, 8192, 800) };
+    wss.handleUpgrade(req, socket, head, (ws: WebSocket & { alive?: boolean }) => {
+      sockets.add(ws);
+      ws.on('pong', () => (ws.alive = true));
+      const log = deps.log.child({ session: session.id });
+      const viewer: DesktopViewer = {
+        identity,
+        canControl: true,
+        send: (message) => {
+          if (ws.readyState === ws.OPEN) ws.send(message);
+        },
+        close: (status, message) => {
+          if (status !== GuacStatus.success && ws.readyState === ws.OPEN) ws.send(encodeInstruction('error', message, status));
+          closeWith(ws, status);
+        },
+      };
+      // The client stays "connecting" and drops its own input until this first instruction: send it at once.
+      ws.send(encodeInstruction('', randomUUID()));
+      ws.on('message', (data, isBinary) => {
+        try {
+          if (isBinary) throw new GuacProtocolError('binary messages are not Guacamole instructions');
+          for (const ins of parseInstructions(data.toString('utf8'))) {
+            // Keep-alive pings are answered here with the same value, so the client never shows "unstable".
+            if (ins.opcode === '' && ins.args[0] === 'ping') viewer.send(encodeInstruction('', 'ping', ins.args[1] ?? ''));
+            else session.handle(viewer, ins);
+          }
+        } catch (error) {
+          // A malformed message closes this tunnel only; the session and other viewers go on.
+          log.warn({ event: 'desktop.bad_instruction', err: (error as Error).message }, 'malformed instruction from the browser');
+          viewer.close(GuacStatus.clientBadRequest, `malformed instruction: ${(error as Error).message}`);
+        }
+      });
+      ws.on('close', () => {
+        sockets.delete(ws);
+        session.detach(viewer);
+      });
+      ws.on('error', (err) => log.warn({ event: 'ws.error', err: err.message }, 'desktop websocket error'));
+      session.attach(viewer, size);
+    });
+  }
+
+  return {
+    handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, sessionId: string): void {
+      handleUpgrade(req, socket, head, sessionId).catch((err) => {
+        deps.log.error({ event: 'ws.upgrade_failed', err }, 'desktop websocket upgrade failed');
+        refuseUpgrade(socket, 500, 'Internal Server Error');
+      });
+    },
+    close(): void {
+      clearInterval(heartbeat);
+      for (const ws of sockets) ws.terminate();
+      wss.close();
+    },
+  };
+}
+
+function clampInt(value: string | null, min: number, max: number, fallback: number): number {
+  const n = Number(value);
+  return Number.isInteger(n) ? Math.min(max, Math.max(min, n)) : fallback;
+}

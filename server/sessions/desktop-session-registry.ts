@@ -1,0 +1,33 @@
+// All live desktop sessions of this gateway: creates them, finds them for their owner, ends them on shutdown.
+import { GuacStatus } from '../../shared/guac-status.js';
+import type { HostFacts } from '../policy/can.js';
+import type { HostRecord } from '../store/types.js';
+import { DesktopSession, type DesktopSessionDeps } from './desktop-session.js';
+
+export class DesktopSessionRegistry {
+  private readonly sessions = new Map<string, DesktopSession>();
+
+  constructor(private readonly deps: Omit<DesktopSessionDeps, 'onEnded'>) {}
+
+  create(principal: string, host: HostRecord, hostFacts?: HostFacts): DesktopSession {
+    const session = new DesktopSession(principal, host, { ...this.deps, onEnded: (s) => this.sessions.delete(s.id) }, hostFacts);
+    this.sessions.set(session.id, session);
+    return session;
+  }
+
+  get(id: string): DesktopSession | undefined {
+    return this.sessions.get(id);
+  }
+
+  listFor(principal: string): DesktopSession[] {
+    return [...this.sessions.values()].filter((s) => s.principal === principal);
+  }
+
+  endForHost(hostId: string, reason: string): void {
+    for (const s of [...this.sessions.values()]) if (s.host.id === hostId) s.end(GuacStatus.sessionClosed, reason);
+  }
+
+  closeAll(reason: string): void {
+    for (const s of [...this.sessions.values()]) s.end(GuacStatus.sessionClosed, reason);
+  }
+}

@@ -1,0 +1,258 @@
+// A live remote-desktop session: one upstream connection, any number of viewers each with its own display stream, a grace period.
+import { randomUUID } from 'node:crypto';
+import type { SessionView } from '../../shared/api-types.js';
+import { GuacStatus, STAGE_OPCODE } from '../../shared/guac-status.js';
+import type { ConnectStage } from '../../shared/terminal-protocol.js';
+import type { Identity } from '../auth/identity.js';
+import { DisplayStream, type CursorImage } from '../guac/display-stream.js';
+import { encodeInstruction, type Instruction } from '../guac/instruction.js';
+import type { Logger } from '../log.js';
+import type { HostFacts } from '../policy/can.js';
+import type { HostRecord } from '../store/types.js';
+import type { DesktopConnection, DisplayChange, OpenDesktop } from './desktop-connection.js';
+import { describeDesktopFailure } from './desktop-failure.js';
+
+/** Guacamole's clipboard cap (guacd uses the same): larger pastes are refused, not truncated silently. */
+const MAX_CLIPBOARD_CHARS = 256 * 1024;
+/** Our outbound stream index for clipboard text: above the image streams (1..1000) so they never collide. */
+const CLIPBOARD_STREAM = 1001;
+
+export interface DesktopViewer {
+  readonly identity: Identity;
+  /** Read-only viewers (sharing, later) never reach the host with keys, mouse, size or clipboard. */
+  readonly canControl: boolean;
+  /** Sends one WebSocket message of whole instructions. */
+  send(message: string): void;
+  /** Ends the tunnel with a Guacamole status (decimal in the close reason, as the client parses it). */
+  close(status: number, message: string): void;
+}
+
+export interface DesktopSessionDeps {
+  log: Logger;
+  openDesktop: OpenDesktop;
+  lookup?: (name: string) => Promise<string>;
+  connectTimeoutMs: number;
+  graceMs: number;
+  onEnded: (session: DesktopSession) => void;
+}
+
+interface ViewerState {
+  display: DisplayStream | null;
+  clipboard: { stream: string; chunks: string[]; size: number } | null;
+}
+
+export class DesktopSession {
+  readonly id = randomUUID();
+  readonly createdAt = Date.now();
+  private stage: ConnectStage | 'closed' | 'created' = 'created';
+  private readonly viewers = new Map<DesktopViewer, ViewerState>();
+  private readonly abort = new AbortController();
+  private connection: DesktopConnection | undefined;
+  private cursor: CursorImage | null = null;
+  private detachTimer: NodeJS.Timeout | undefined;
+  private detachedUntil: number | null = null;
+  private readonly log: Logger;
+
+  constructor(
+    readonly principal: string,
+    readonly host: HostRecord,
+    private readonly deps: DesktopSessionDeps,
+    readonly hostFacts: HostFacts = { name: host.name, tags: [] },
+  ) {
+    this.log = deps.log.child({ session: this.id, host: host.name, protocol: host.protocol });
+    this.startDetachTimer();
+  }
+
+  get isClosed(): boolean {
+    return this.stage === 'closed';
+  }
+
+  view(): SessionView {
+    return {
+      id: this.id,
+      hostId: this.host.id,
+      hostName: this.host.name,
+      protocol: this.host.protocol,
+      stage: this.stage === 'created' ? 'resolving' : this.stage,
+      viewers: this.viewers.size,
+      createdAt: this.createdAt,
+      detachedUntil: this.detachedUntil,
+    };
+  }
+
+  /** A viewer joins: the first one starts the connection (at its size); later ones get the current screen at once. */
+  attach(viewer: DesktopViewer, size: { width: number; height: number }): void {
+    if (this.isClosed) return viewer.close(GuacStatus.sessionClosed, 'the session has ended');
+    clearTimeout(this.detachTimer);
+    this.detachedUntil = null;
+    const state: ViewerState = { display: null, clipboard: null };
+    this.viewers.set(viewer, state);
+    if (this.connection) this.startDisplay(viewer, state);
+    else if (this.stage === 'created') void this.connect(size);
+    else viewer.send(encodeInstruction(STAGE_OPCODE, this.stage));
+  }
+
+  detach(viewer: DesktopViewer): void {
+    const state = this.viewers.get(viewer);
+    if (!state) return;
+    state.display?.close();
+    this.viewers.delete(viewer);
+    if (this.viewers.size === 0 && !this.isClosed) this.startDetachTimer();
+  }
+
+  /** One instruction from a viewer's tunnel (pings are answered by the tunnel itself). */
+  handle(viewer: DesktopViewer, ins: Instruction): void {
+    const state = this.viewers.get(viewer);
+    if (!state) return;
+    const n = (i: number) => Number(ins.args[i]);
+    switch (ins.opcode) {
+      case 'sync':
+        state.display?.syncEchoed(n(0));
+        return;
+      case 'key':
+        if (viewer.canControl && Number.isInteger(n(0))) this.connection?.key(n(0) >>> 0, ins.args[1] === '1' || ins.args[1] === 'true');
+        return;
+      case 'mouse': {
+        const fb = this.connection?.framebuffer;
+        if (!viewer.canControl || !fb || ![0, 1, 2].every((i) => Number.isFinite(n(i)))) return;
+        this.connection!.pointer(clamp(n(0), 0, fb.width - 1), clamp(n(1), 0, fb.height - 1), n(2) & 0xff);
+        return;
+      }
+      case 'size':
+        if (viewer.canControl && Number.isInteger(n(0)) && Number.isInteger(n(1))) this.connection?.resize(clamp(n(0), 64, 8192), clamp(n(1), 64, 8192));
+        return;
+      case 'clipboard':
+        if (viewer.canControl && ins.args[1]?.startsWith('text/plain')) state.clipboard = { stream: ins.args[0] ?? '', chunks: [], size: 0 };
+        return;
+      case 'blob': {
+        const clip = state.clipboard;
+        if (!clip || clip.stream !== ins.args[0]) return;
+        clip.size += ins.args[1]?.length ?? 0;
+        if (clip.size > (MAX_CLIPBOARD_CHARS * 4) / 3 + 16) {
+          state.clipboard = null;
+          viewer.send(encodeInstruction('ack', clip.stream, 'clipboard over 256 KiB', GuacStatus.clientTooMany));
+          return;
+        }
+        clip.chunks.push(ins.args[1] ?? '');
+        viewer.send(encodeInstruction('ack', clip.stream, 'OK', GuacStatus.success));
+        return;
+      }
+      case 'end': {
+        const clip = state.clipboard;
+        if (!clip || clip.stream !== ins.args[0]) return;
+        state.clipboard = null;
+        const text = Buffer.concat(clip.chunks.map((c) => Buffer.from(c, 'base64'))).toString('utf8');
+        this.connection?.clipboard(text);
+        return;
+      }
+      case 'disconnect':
+        viewer.close(GuacStatus.success, 'disconnected');
+        return;
+      default:
+        return; // nop, ack of our image streams, and anything newer clients send
+    }
+  }
+
+  end(status: number, reason: string): void {
+    if (this.isClosed) return;
+    this.stage = 'closed';
+    clearTimeout(this.detachTimer);
+    this.abort.abort();
+    this.connection?.close();
+    for (const [viewer, state] of this.viewers) {
+      state.display?.close();
+      viewer.close(status, reason);
+    }
+    this.viewers.clear();
+    this.log.info({ event: 'desktop.ended', reason }, 'desktop session ended');
+    this.deps.onEnded(this);
+  }
+
+  private async connect(size: { width: number; height: number }): Promise<void> {
+    const started = Date.now();
+    try {
+      this.connection = await this.deps.openDesktop({
+        host: this.host,
+        width: size.width,
+        height: size.height,
+        lookup: this.deps.lookup,
+        connectTimeoutMs: this.deps.connectTimeoutMs,
+        signal: this.abort.signal,
+        stage: (stage) => {
+          this.stage = stage;
+          this.broadcast(encodeInstruction(STAGE_OPCODE, stage));
+        },
+        events: {
+          changes: (changes) => this.onChanges(changes),
+          cursor: (cursor) => {
+            this.cursor = cursor;
+            for (const state of this.viewers.values()) state.display?.setCursor(cursor);
+          },
+          clipboard: (text) => this.onRemoteClipboard(text),
+          closed: (error) => {
+            if (this.isClosed) return;
+            const failure = error ? describeDesktopFailure(error) : { status: GuacStatus.sessionClosed, message: `${this.host.name} closed the connection` };
+            this.end(failure.status, failure.message);
+          },
+        },
+      });
+      if (this.isClosed) return this.connection.close();
+      this.stage = 'ready';
+      this.log.info({ event: 'desktop.ready', ms: Date.now() - started, width: this.connection.framebuffer.width, height: this.connection.framebuffer.height }, 'desktop connected');
+      for (const [viewer, state] of this.viewers) this.startDisplay(viewer, state);
+    } catch (error) {
+      if (this.isClosed) return;
+      const failure = describeDesktopFailure(error);
+      this.log.warn({ event: `desktop.${failure.kind}`, err: error instanceof Error ? error.message : String(error) }, 'desktop connection failed');
+      this.broadcast(encodeInstruction('error', failure.message, failure.status));
+      this.end(failure.status, failure.message);
+    }
+  }
+
+  private startDisplay(viewer: DesktopViewer, state: ViewerState): void {
+    const fb = this.connection!.framebuffer;
+    if (this.connection!.name) viewer.send(encodeInstruction('name', this.connection!.name));
+    state.display = new DisplayStream(fb, (m) => viewer.send(m), undefined, (error) => {
+      this.log.error({ event: 'desktop.encode_failed', err: error }, 'encoding a frame failed');
+      viewer.close(GuacStatus.serverError, 'the gateway could not encode the screen');
+    });
+    if (this.cursor) state.display.setCursor(this.cursor);
+  }
+
+  private onChanges(changes: DisplayChange[]): void {
+    for (const state of this.viewers.values()) {
+      const display = state.display;
+      if (!display) continue;
+      for (const change of changes) {
+        if (change.kind === 'damage') display.damage(change.rect);
+        else if (change.kind === 'copy') display.copy(change.op);
+        else display.resized();
+      }
+    }
+  }
+
+  private onRemoteClipboard(text: string): void {
+    if (text.length > MAX_CLIPBOARD_CHARS) return;
+    const data = Buffer.from(text, 'utf8');
+    // Blobs of whole 3-byte groups, like images: each must decode alone.
+    const parts = [encodeInstruction('clipboard', CLIPBOARD_STREAM, 'text/plain')];
+    for (let at = 0; at < data.length; at += 6048) parts.push(encodeInstruction('blob', CLIPBOARD_STREAM, data.subarray(at, at + 6048).toString('base64')));
+    parts.push(encodeInstruction('end', CLIPBOARD_STREAM));
+    this.broadcast(parts.join(''));
+  }
+
+  private broadcast(message: string): void {
+    for (const viewer of this.viewers.keys()) viewer.send(message);
+  }
+
+  private startDetachTimer(): void {
+    clearTimeout(this.detachTimer);
+    this.detachedUntil = Date.now() + this.deps.graceMs;
+    this.detachTimer = setTimeout(() => this.end(GuacStatus.sessionClosed, 'nobody re-attached within the grace period'), this.deps.graceMs);
+    this.detachTimer.unref();
+  }
+}
+
+function clamp(value: number, min: number, max: number): number {
+  return Math.min(max, Math.max(min, Math.round(value)));
+}
