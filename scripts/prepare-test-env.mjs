@@ -7,6 +7,7 @@ const PACKAGES = [
   'openssh-server', 'openssh-client', 'chromium', 'postgresql',
   'tigervnc-standalone-server', 'tigervnc-tools', 'x11vnc', 'xvfb', 'xterm', 'twm', 'netpbm', 'x11-xserver-utils', 'x11-utils', 'openssl',
   'xrdp', 'xorgxrdp', 'freerdp2-dev', 'freerdp2-x11', 'iproute2', 'procps',
+  'qemu-system-x86',
 ];
 const POLICY_RC_D = '/usr/sbin/policy-rc.d';
 const isRoot = process.getuid?.() === 0;

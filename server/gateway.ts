@@ -24,7 +24,8 @@ import { PeerDirectory } from './mesh/peer-directory.js';
 import type { ProbePorts } from './mesh/port-probe.js';
 import { cachedWhois } from './mesh/request-identity.js';
 import { openSshShell } from './protocols/ssh/open-ssh-shell.js';
-import { openVncDesktop } from './protocols/vnc/open-vnc-desktop.js';
+import { createVncOpener } from './protocols/vnc/open-vnc-desktop.js';
+import { WorkerPool } from './protocols/vnc/worker/worker-pool.js';
 import { DesktopSessionRegistry } from './sessions/desktop-session-registry.js';
 import { SessionRegistry } from './sessions/session-registry.js';
 import { openStore } from './store/index.js';
@@ -151,6 +152,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const secretBox = createSecretBox(loadOrCreateSecretKey(config.dataDir));
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, secretBox });
   let listeners: TcpServer[] = [];
+  let vncWorkers: WorkerPool | undefined;
   try {
     await syncConfigHosts(config.hosts, store.hosts, log);
     const auth = new LocalAuth(store.auth);
@@ -173,9 +175,12 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       connectTimeoutMs: options.connectTimeoutMs ?? SSH_CONNECT_TIMEOUT_MS,
       questionTimeoutMs: options.questionTimeoutMs ?? QUESTION_TIMEOUT_MS,
     });
+    // Decoding runs in worker threads; one is kept warm so the first frame does not wait for a thread to load.
+    vncWorkers = new WorkerPool();
+    vncWorkers.warm();
     const desktops = new DesktopSessionRegistry({
       log,
-      openDesktop: openVncDesktop,
+      openDesktop: createVncOpener(vncWorkers),
       lookup: options.lookup,
       connectTimeoutMs: options.connectTimeoutMs ?? SSH_CONNECT_TIMEOUT_MS,
       graceMs: config.detachGraceMs,
@@ -232,6 +237,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       async close() {
         sessions.closeAll('the gateway is shutting down');
         desktops.closeAll('the gateway is shutting down');
+        await vncWorkers?.close();
         terminals.close();
         desktopTunnels.close();
         await Promise.all(listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve()))).concat([Promise.resolve(http.closeAllConnections())]));
@@ -240,6 +246,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     };
   } catch (err) {
     listeners.forEach((l) => l.close());
+    await vncWorkers?.close();
     await store.close();
     throw err;
   }

@@ -8,12 +8,23 @@ export const MAX_FRAMEBUFFER_SIDE = 16384;
 export class Framebuffer implements PixelSink {
   data: Uint8Array;
 
+  /** `buffer` lets another thread share the pixels (a SharedArrayBuffer from the VNC worker). */
   constructor(
     public width: number,
     public height: number,
+    buffer?: ArrayBufferLike,
   ) {
     assertSize(width, height);
-    this.data = new Uint8Array(width * height * BPP);
+    if (buffer && buffer.byteLength < width * height * BPP) throw new RangeError(`framebuffer ${width}x${height} needs ${width * height * BPP} bytes, got ${buffer.byteLength}`);
+    this.data = buffer ? new Uint8Array(buffer, 0, width * height * BPP) : new Uint8Array(width * height * BPP);
+  }
+
+  /** Takes over new shared pixels after a resize, keeping this object (display streams hold it). */
+  adopt(width: number, height: number, buffer: ArrayBufferLike): void {
+    assertSize(width, height);
+    this.data = new Uint8Array(buffer, 0, width * height * BPP);
+    this.width = width;
+    this.height = height;
   }
 
   resize(width: number, height: number): void {

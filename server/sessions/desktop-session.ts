@@ -49,6 +49,9 @@ export class DesktopSession {
   private readonly abort = new AbortController();
   private connection: DesktopConnection | undefined;
   private cursor: CursorImage | null = null;
+  /** The framebuffer holds the server's pixels (its first update arrived): before that it is black. */
+  private painted = false;
+  private paintTimer: NodeJS.Timeout | undefined;
   private detachTimer: NodeJS.Timeout | undefined;
   private detachedUntil: number | null = null;
   private readonly log: Logger;
@@ -87,7 +90,7 @@ export class DesktopSession {
     this.detachedUntil = null;
     const state: ViewerState = { display: null, clipboard: null };
     this.viewers.set(viewer, state);
-    if (this.connection) this.startDisplay(viewer, state);
+    if (this.connection && this.painted) this.startDisplay(viewer, state);
     else if (this.stage === 'created') void this.connect(size);
     else viewer.send(encodeInstruction(STAGE_OPCODE, this.stage));
   }
@@ -157,6 +160,7 @@ export class DesktopSession {
     if (this.isClosed) return;
     this.stage = 'closed';
     clearTimeout(this.detachTimer);
+    clearTimeout(this.paintTimer);
     this.abort.abort();
     this.connection?.close();
     for (const [viewer, state] of this.viewers) {
@@ -199,7 +203,9 @@ export class DesktopSession {
       if (this.isClosed) return this.connection.close();
       this.stage = 'ready';
       this.log.info({ event: 'desktop.ready', ms: Date.now() - started, width: this.connection.framebuffer.width, height: this.connection.framebuffer.height }, 'desktop connected');
-      for (const [viewer, state] of this.viewers) this.startDisplay(viewer, state);
+      // Viewers start with the server's first picture, not an empty black one; a server that sends no
+      // pixels for a while still gets its viewers a (black) screen rather than an endless "connecting".
+      this.paintTimer = setTimeout(() => this.startPainting(), 1_500);
     } catch (error) {
       if (this.isClosed) return;
       const failure = describeDesktopFailure(error);
@@ -219,7 +225,16 @@ export class DesktopSession {
     if (this.cursor) state.display.setCursor(this.cursor);
   }
 
+  private startPainting(): void {
+    clearTimeout(this.paintTimer);
+    if (this.painted || this.isClosed) return;
+    this.painted = true;
+    for (const [viewer, state] of this.viewers) if (!state.display) this.startDisplay(viewer, state);
+  }
+
   private onChanges(changes: DisplayChange[]): void {
+    // The first pixels: every viewer starts now, with a full frame of them (which covers these changes too).
+    if (!this.painted && changes.some((c) => c.kind === 'damage')) return this.startPainting();
     for (const state of this.viewers.values()) {
       const display = state.display;
       if (!display) continue;

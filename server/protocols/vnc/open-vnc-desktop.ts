@@ -1,22 +1,17 @@
-// Opens a VNC desktop for a session: resolve, connect, authenticate, then the RFB connection as a DesktopConnection.
+// Opens a VNC desktop for a session: resolve and connect here, then hand the bytes to a worker thread that speaks RFB.
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { connect, isIP, type Socket } from 'node:net';
+import type { Worker } from 'node:worker_threads';
 import { Framebuffer } from '../../guac/framebuffer.js';
-import type { DesktopConnection, DisplayChange, OpenDesktop, OpenDesktopRequest } from '../../sessions/desktop-connection.js';
+import type { DesktopConnection, OpenDesktop, OpenDesktopRequest } from '../../sessions/desktop-connection.js';
 import { DesktopTimeoutError } from '../../sessions/desktop-failure.js';
-import { ENCODING, type RectDecoder } from './encodings/decoder.js';
-import { decodeHextile } from './encodings/hextile.js';
-import { decodeTight } from './encodings/tight.js';
-import { decodeZrle } from './encodings/zrle.js';
-import { connectRfb } from './rfb-client.js';
-
-const DECODERS: ReadonlyMap<number, RectDecoder> = new Map([
-  [ENCODING.tight, decodeTight],
-  [ENCODING.zrle, decodeZrle],
-  [ENCODING.hextile, decodeHextile],
-]);
+import { RfbAuthError, RfbError, type RfbAuthErrorKind } from './errors.js';
+import type { FromWorker, ToWorker, WorkerInit } from './worker/messages.js';
+import type { WorkerPool } from './worker/worker-pool.js';
 
 const systemLookup = (name: string) => dnsLookup(name).then((r) => r.address);
+
+const AUTH_KINDS: readonly string[] = ['wrong-password', 'password-required', 'blacklisted', 'unsupported-security', 'server-refused', 'certificate-rejected'];
 
 function tcpConnect(host: string, port: number, signal: AbortSignal): Promise<Socket> {
   return new Promise((resolve, reject) => {
@@ -34,81 +29,126 @@ function tcpConnect(host: string, port: number, signal: AbortSignal): Promise<So
   });
 }
 
-export const openVncDesktop: OpenDesktop = async (req: OpenDesktopRequest): Promise<DesktopConnection> => {
+function rebuildError(error: { kind: string; message: string }): RfbError {
+  return AUTH_KINDS.includes(error.kind) ? new RfbAuthError(error.kind as RfbAuthErrorKind, error.message) : new RfbError(error.kind as RfbError['kind'], error.message);
+}
+
+/** One opener per gateway, with its pool of warm worker threads (closed with the gateway). */
+export function createVncOpener(pool: WorkerPool): OpenDesktop {
+  return (req) => openVncDesktop(req, pool);
+}
+
+async function openVncDesktop(req: OpenDesktopRequest, pool: WorkerPool): Promise<DesktopConnection> {
   const { host } = req;
   // One deadline for resolving, connecting and the handshake; a server that accepts and says nothing must not hang the page.
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(new DesktopTimeoutError(`${host.name} did not complete the VNC handshake within ${Math.round(req.connectTimeoutMs / 1000)} s`)), req.connectTimeoutMs);
   const signal = AbortSignal.any([req.signal, deadline.signal]);
   let socket: Socket | undefined;
+  let worker: Worker | undefined;
   try {
     req.stage('resolving');
     const address = isIP(host.address) ? host.address : await (req.lookup ?? systemLookup)(host.address);
     signal.throwIfAborted();
     req.stage('connecting');
     socket = await tcpConnect(address, host.port, signal);
-    const connected = socket;
-    const onAbort = () => connected.destroy(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
-    signal.addEventListener('abort', onAbort, { once: true });
     req.stage('authenticating');
-    let framebuffer: Framebuffer | undefined;
     const credential = host.credential;
-    const rfb = await connectRfb({
-      socket: connected,
-      password: credential.method === 'password' ? credential.password : undefined,
-      username: host.username || undefined,
-      // Shared: a person opening the desktop must not throw out whoever else is watching it.
-      shared: true,
-      sink: (width, height) => {
-        if (framebuffer) framebuffer.resize(width, height);
-        else framebuffer = new Framebuffer(width, height);
-        return framebuffer;
-      },
-      decoders: DECODERS,
-    }).catch((error: unknown) => {
-      throw signal.aborted && signal.reason instanceof DesktopTimeoutError ? signal.reason : error;
+    const init: WorkerInit = { password: credential.method === 'password' ? credential.password : undefined, username: host.username || undefined, width: req.width, height: req.height };
+    const thread = pool.take();
+    thread.ref();
+    worker = thread;
+    const toWorker = (message: ToWorker, transfer?: ArrayBuffer[]) => thread.postMessage(message, transfer);
+    toWorker({ type: 'init', init });
+    const net = socket;
+    net.on('data', (chunk: Buffer) => {
+      // A copy the worker can own outright; the socket's buffers are pooled.
+      const data = new Uint8Array(chunk);
+      toWorker({ type: 'data', data }, [data.buffer as ArrayBuffer]);
+    });
+    net.on('end', () => toWorker({ type: 'end' }));
+    net.on('close', () => toWorker({ type: 'end' }));
+    net.on('error', () => toWorker({ type: 'end' }));
+
+    let framebuffer: Framebuffer | undefined;
+    let ready: ((fb: Framebuffer, name: string) => void) | undefined;
+    let failed: ((error: Error) => void) | undefined;
+    let name = '';
+    let ended = false;
+    const end = (error?: Error) => {
+      if (ended) return;
+      ended = true;
+      net.destroy();
+      void thread.terminate();
+      if (framebuffer) req.events.closed(error);
+      else failed?.(error ?? new RfbError('closed', 'the VNC server closed the connection'));
+    };
+    thread.on('message', (message: FromWorker) => {
+      switch (message.type) {
+        case 'write':
+          if (!net.destroyed) net.write(message.data);
+          return;
+        case 'pause':
+          net.pause();
+          return;
+        case 'resume':
+          net.resume();
+          return;
+        case 'ready':
+          framebuffer = new Framebuffer(message.width, message.height, message.buffer);
+          name = message.name;
+          ready?.(framebuffer, name);
+          return;
+        case 'resized':
+          framebuffer?.adopt(message.width, message.height, message.buffer);
+          req.events.changes([{ kind: 'resize' }]);
+          return;
+        case 'changes':
+          req.events.changes(message.changes);
+          return;
+        case 'cursor':
+          req.events.cursor(message.cursor);
+          return;
+        case 'clipboard':
+          req.events.clipboard(message.text);
+          return;
+        case 'closed':
+          end(message.error && rebuildError(message.error));
+          return;
+      }
+    });
+    thread.on('error', (error) => end(new RfbError('protocol', `the VNC worker failed: ${error.message}`)));
+    thread.on('exit', () => end());
+
+    const onAbort = () => end(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    const fb = await new Promise<Framebuffer>((resolve, reject) => {
+      ready = (f) => resolve(f);
+      failed = reject;
     });
     signal.removeEventListener('abort', onAbort);
     req.stage('starting');
-    const fb = framebuffer!;
-    let firstUpdate = true;
-    rfb.events.on('update', (changes) => {
-      if (firstUpdate) {
-        firstUpdate = false;
-        // Servers announce ExtendedDesktopSize in their first update; only then can we ask for the browser's size.
-        if (req.width !== fb.width || req.height !== fb.height) rfb.setDesktopSize(req.width, req.height);
-      }
-      const out: DisplayChange[] = changes.map((c) =>
-        c.kind === 'copy'
-          ? { kind: 'copy', op: { sx: c.fromX, sy: c.fromY, dx: c.rect.x, dy: c.rect.y, width: c.rect.width, height: c.rect.height } }
-          : { kind: 'damage', rect: c.rect },
-      );
-      if (out.length) req.events.changes(out);
-      // Continuous updates the RFB 3.8 way: ask again as soon as one arrives.
-      rfb.requestUpdate(true);
-    });
-    rfb.events.on('resize', () => req.events.changes([{ kind: 'resize' }]));
-    rfb.events.on('cursor', (cursor) => req.events.cursor(cursor));
-    rfb.events.on('clipboard', (text) => req.events.clipboard(text));
-    rfb.events.once('close', (error) => req.events.closed(error));
-    // Follow the browser's size where the server allows it (Xvnc does; x11vnc and QEMU do not): see the first update above.
-    rfb.requestUpdate(false);
     return {
       get framebuffer() {
         return fb;
       },
-      name: rfb.name,
-      key: (keysym, down) => rfb.key(keysym, down),
-      pointer: (x, y, buttons) => rfb.pointer(x, y, buttons),
-      clipboard: (text) => rfb.clipboard(text),
-      resize: (width, height) => rfb.setDesktopSize(width, height),
-      close: () => rfb.close(),
+      name,
+      key: (keysym, down) => toWorker({ type: 'key', keysym, down }),
+      pointer: (x, y, buttons) => toWorker({ type: 'pointer', x, y, buttons }),
+      clipboard: (text) => toWorker({ type: 'clipboard', text }),
+      // Whether the server can resize is known in the worker; a refused size just leaves the viewer scaling.
+      resize: (width, height) => (toWorker({ type: 'resize', width, height }), true),
+      close: () => {
+        toWorker({ type: 'close' });
+        end();
+      },
     };
   } catch (error) {
     socket?.destroy();
+    void worker?.terminate();
     if (signal.aborted && signal.reason instanceof DesktopTimeoutError) throw signal.reason;
     throw error;
   } finally {
     clearTimeout(timer);
   }
-};
+}
