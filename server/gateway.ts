@@ -180,6 +180,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     vncWorkers.warm();
     const desktops = new DesktopSessionRegistry({
       log,
+      hostKeys: store.hostKeys,
       openDesktop: createVncOpener(vncWorkers),
       lookup: options.lookup,
       connectTimeoutMs: options.connectTimeoutMs ?? SSH_CONNECT_TIMEOUT_MS,

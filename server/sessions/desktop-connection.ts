@@ -41,6 +41,11 @@ export interface OpenDesktopRequest {
   signal: AbortSignal;
   stage(stage: ConnectStage): void;
   events: DesktopEvents;
+  /**
+   * The server's TLS certificate (VeNCrypt X509), pinned like SSH host keys: first use trusts and pins,
+   * a different one is refused. Resolves with a refusal message, or null to go on.
+   */
+  checkCertificate(fingerprint256: string): Promise<string | null>;
 }
 
 export type OpenDesktop = (request: OpenDesktopRequest) => Promise<DesktopConnection>;

@@ -8,7 +8,7 @@ import { DisplayStream, type CursorImage } from '../guac/display-stream.js';
 import { encodeInstruction, type Instruction } from '../guac/instruction.js';
 import type { Logger } from '../log.js';
 import type { HostFacts } from '../policy/can.js';
-import type { HostRecord } from '../store/types.js';
+import type { HostKeyStore, HostRecord } from '../store/types.js';
 import type { DesktopConnection, DisplayChange, OpenDesktop } from './desktop-connection.js';
 import { describeDesktopFailure } from './desktop-failure.js';
 
@@ -29,6 +29,8 @@ export interface DesktopViewer {
 
 export interface DesktopSessionDeps {
   log: Logger;
+  /** Pins VeNCrypt X509 certificates the way SSH host keys are pinned. */
+  hostKeys: HostKeyStore;
   openDesktop: OpenDesktop;
   lookup?: (name: string) => Promise<string>;
   connectTimeoutMs: number;
@@ -186,6 +188,7 @@ export class DesktopSession {
           this.stage = stage;
           this.broadcast(encodeInstruction(STAGE_OPCODE, stage));
         },
+        checkCertificate: (fingerprint) => this.checkCertificate(fingerprint),
         events: {
           changes: (changes) => this.onChanges(changes),
           cursor: (cursor) => {
@@ -223,6 +226,22 @@ export class DesktopSession {
       viewer.close(GuacStatus.serverError, 'the gateway could not encode the screen');
     });
     if (this.cursor) state.display.setCursor(this.cursor);
+  }
+
+  /** Trust on first use, then only the pinned certificate; a change waits for an admin, like an SSH host key. */
+  private async checkCertificate(fingerprint: string): Promise<string | null> {
+    const key = { algorithm: 'x509-sha256', fingerprint };
+    const { hostKeys } = this.deps;
+    const pinned = await hostKeys.getPinned(this.host.id);
+    if (!pinned) {
+      await hostKeys.pin(this.host.id, key);
+      this.log.info({ event: 'desktop.certificate_trusted', fingerprint }, 'VNC server certificate trusted on first use');
+      return null;
+    }
+    if (pinned.fingerprint === fingerprint) return null;
+    await hostKeys.setPending(this.host.id, key);
+    this.log.warn({ event: 'desktop.certificate_changed', pinned: pinned.fingerprint, presented: fingerprint }, 'VNC server certificate changed; refused');
+    return `The VNC server's TLS certificate changed (pinned ${pinned.fingerprint}, presented ${fingerprint}). If that is expected, an admin can accept the new one on the Hosts page.`;
   }
 
   private startPainting(): void {

@@ -183,7 +183,8 @@ async function startDisplayServer(
 
 /** Root colour with xsetroot, then the xterm whose shell writes what is typed to a file; waits until it is mapped. */
 async function withScene(server: DisplayServer, dir: string, password: string | undefined, certificateFingerprint256: string | undefined): Promise<LabVnc> {
-  const env = { ...process.env, DISPLAY: server.display };
+  // UTF-8 throughout, so pasted non-ASCII text reaches the file as the same bytes.
+  const env = { ...process.env, DISPLAY: server.display, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' };
   const daemons = [...server.daemons];
   const typedFile = join(dir, 'typed.txt');
   const stop = async () => {
@@ -193,7 +194,7 @@ async function withScene(server: DisplayServer, dir: string, password: string | 
   try {
     execFileSync('/usr/bin/xsetroot', ['-solid', '#3366cc'], { env });
     const xterm = spawnDaemon('xterm', '/usr/bin/xterm', [
-      '-geometry', '80x24+100+100', '-fn', 'fixed', '-bg', 'white', '-fg', 'black', '-title', 'porthole-lab',
+      '-geometry', '80x24+100+100', '-fn', 'fixed', '-bg', 'white', '-fg', 'black', '-title', 'porthole-lab', '-u8',
       // The file is the shell's $1, never spliced into the command string.
       '-e', 'sh', '-c', `echo ${SCENE.banner}; stty -echo; exec cat > "$1"`, 'sh', typedFile,
     ], { env });

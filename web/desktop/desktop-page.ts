@@ -24,7 +24,13 @@ export function desktopPage(query: URLSearchParams): Page {
   );
   const button = (label: string, iconName: Parameters<typeof icon>[0], onclick: () => void, extra: Record<string, string> = {}) =>
     h('button', { type: 'button', class: 'btn btn-ghost btn-sm', title: label, 'aria-label': label, onclick, ...extra }, icon(iconName, 16), h('span', { class: 'btn-label' }, label));
-  const fitButton = button('Fit to window', 'search', () => view?.setFit(!view.isFit), { 'aria-pressed': 'true' });
+  // A toggle: pressed = scaled to fit the window; released = one remote pixel per screen pixel (scroll to pan).
+  const fitButton = button('Fit to window', 'search', () => {
+    if (!view) return;
+    view.setFit(!view.isFit);
+    fitButton.setAttribute('aria-pressed', String(view.isFit));
+    fitButton.title = view.isFit ? 'Fit to window (on): click for actual size' : 'Actual size: click to fit the window';
+  }, { 'aria-pressed': 'true' });
   const toolbar = h(
     'div',
     { class: 'desktop-toolbar', role: 'toolbar', 'aria-label': 'Desktop controls' },

@@ -75,7 +75,8 @@ function cardShell(host: HostView, hooks: HostCardHooks, action: HTMLElement): H
       h('div', { class: 'host-manage' }, manage),
     ),
     h('div', { class: 'host-meta' }, h('span', { class: 'badge' }, host.protocol === 'vnc' ? 'VNC' : 'SSH'), h('span', { class: 'badge' }, AUTH_LABEL[host.authMethod]), fromConfig ? h('span', { class: 'badge', title: 'Defined in porthole.yaml: edit it there.' }, icon('lock', 12), 'porthole.yaml, read-only') : null),
-    host.protocol !== 'ssh' ? null : hostKeyStatus(
+    // VNC hosts have a pinned key only when they speak TLS with a certificate (VeNCrypt X509).
+    host.protocol !== 'ssh' && !host.hostKey && !host.pendingHostKey ? null : hostKeyStatus(
       {
         ...host,
         manage: hooks.manageHosts ? { accept: (fingerprint) => api.acceptHostKey(host.id, fingerprint), forget: () => api.forgetHostKey(host.id) } : undefined,

@@ -75,6 +75,7 @@ async function openVncDesktop(req: OpenDesktopRequest, pool: WorkerPool): Promis
     let failed: ((error: Error) => void) | undefined;
     let name = '';
     let ended = false;
+    let certificateRefusal: string | undefined;
     const end = (error?: Error) => {
       if (ended) return;
       ended = true;
@@ -112,8 +113,18 @@ async function openVncDesktop(req: OpenDesktopRequest, pool: WorkerPool): Promis
         case 'clipboard':
           req.events.clipboard(message.text);
           return;
+        case 'certificate':
+          req.checkCertificate(message.fingerprint256).then(
+            (refusal) => {
+              if (refusal) certificateRefusal = refusal;
+              toWorker({ type: 'certificate-answer', accept: refusal === null });
+            },
+            () => toWorker({ type: 'certificate-answer', accept: false }),
+          );
+          return;
         case 'closed':
-          end(message.error && rebuildError(message.error));
+          // The worker only knows it said no; the words come from the pinned-key check.
+          end(message.error && (message.error.kind === 'certificate-rejected' && certificateRefusal ? new RfbAuthError('certificate-rejected', certificateRefusal) : rebuildError(message.error)));
           return;
       }
     });

@@ -21,6 +21,8 @@ export type ToWorker =
   | { type: 'pointer'; x: number; y: number; buttons: number }
   | { type: 'clipboard'; text: string }
   | { type: 'resize'; width: number; height: number }
+  /** The main thread's verdict on the server's X509 certificate (pinned like SSH host keys). */
+  | { type: 'certificate-answer'; accept: boolean }
   | { type: 'close' };
 
 export type WorkerChange = { kind: 'damage'; rect: Rect } | { kind: 'copy'; op: CopyOp };
@@ -37,4 +39,6 @@ export type FromWorker =
   | { type: 'changes'; changes: WorkerChange[] }
   | { type: 'cursor'; cursor: CursorImage }
   | { type: 'clipboard'; text: string }
+  /** VeNCrypt X509: the server's certificate, for the main thread to check against the pinned one. */
+  | { type: 'certificate'; fingerprint256: string; subject: string }
   | { type: 'closed'; error?: { kind: RfbErrorKind; message: string } };

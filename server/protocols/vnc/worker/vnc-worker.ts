@@ -26,6 +26,7 @@ let framebuffer: Framebuffer | undefined;
 let closed = false;
 let connection: Awaited<ReturnType<typeof connectRfb>> | undefined;
 const early: ToWorker[] = [];
+let certificateAnswer: ((accept: boolean) => void) | undefined;
 
 /** Pixels live in shared memory: the main thread crops frames from it without a copy crossing threads. */
 function sink(width: number, height: number): Framebuffer {
@@ -64,6 +65,10 @@ function handle(message: ToWorker): void {
     case 'close':
       connection?.close();
       return finish();
+    case 'certificate-answer':
+      certificateAnswer?.(message.accept);
+      certificateAnswer = undefined;
+      return;
   }
   if (!connection) {
     early.push(message); // input before the handshake finished is replayed once it has
@@ -93,7 +98,20 @@ port.on('message', (message: ToWorker) => {
 
 async function main(): Promise<void> {
   const { password, username, width, height } = init!;
-  const rfb = await connectRfb({ socket: socket as unknown as Socket, password, username, shared: true, sink, decoders: DECODERS });
+  const rfb = await connectRfb({
+    socket: socket as unknown as Socket,
+    password,
+    username,
+    shared: true,
+    sink,
+    decoders: DECODERS,
+    // The store of pinned keys lives on the main thread: ask it, and wait for the verdict.
+    onTlsCertificate: (cert) =>
+      new Promise<boolean>((resolve) => {
+        certificateAnswer = resolve;
+        send({ type: 'certificate', fingerprint256: cert.fingerprint256, subject: cert.subject });
+      }),
+  });
   connection = rfb;
   let firstUpdate = true;
   rfb.events.on('update', (changes) => {
