@@ -85,6 +85,19 @@ describeLab('desktop page in Chromium against Xvnc', reason, () => {
     await page.screenshot({ path: join(shots, 'desktop-wrong-password.png') });
   });
 
+  it('fits a phone in dark mode, with the key combinations a phone cannot type in the toolbar', async () => {
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
+    const small = await phone.newPage();
+    await small.goto(await gw.gateway.newLoginLink());
+    await small.getByRole('button', { name: 'Add host' }).waitFor();
+    await small.goto(`${gw.url}/desktop?host=${host.id}`);
+    await expect.poll(() => small.locator('.desktop-status').innerText()).toBe('Connected');
+    await small.getByLabel('Send a key combination').click();
+    expect(await small.getByRole('menuitem').allInnerTexts()).toEqual(['Ctrl+Alt+Del', 'Ctrl+Alt+Backspace', 'Alt+Tab', 'Alt+F4', 'Ctrl+Esc', 'Super (Windows key)', 'Print Screen']);
+    await small.screenshot({ path: join(shots, 'desktop-phone-dark.png') });
+    await phone.close();
+  });
+
   it('lists the VNC host with its own kind and no SSH key line', async () => {
     await page.goto(`${gw.url}/hosts`);
     const card = page.locator('article[aria-label="lab-desktop"]');

@@ -6,7 +6,7 @@ import type { Page } from '../shell';
 import { h } from '../ui/dom';
 import { icon } from '../ui/icons';
 import { toast } from '../ui/toast';
-import { DesktopView, KEYSYM, type DesktopState } from './desktop-view';
+import { DesktopView, KEY_COMBOS, KEYSYM, type DesktopState } from './desktop-view';
 
 export function desktopPage(query: URLSearchParams): Page {
   const hostId = query.get('host');
@@ -40,6 +40,7 @@ export function desktopPage(query: URLSearchParams): Page {
     h('span', { class: 'spacer' }),
     fitButton,
     button('Ctrl+Alt+Del', 'key', () => view?.sendCombo([KEYSYM.ctrl, KEYSYM.alt, KEYSYM.del])),
+    keysMenu(),
     button('Clipboard', 'copy', () => {
       clipboardPanel.hidden = !clipboardPanel.hidden;
       if (!clipboardPanel.hidden) clipboardText.focus();
@@ -51,6 +52,22 @@ export function desktopPage(query: URLSearchParams): Page {
   let view: DesktopView | null = null;
   let session: SessionView | null = null;
   let disposed = false;
+
+  /** More combos in a small menu; a native <details> keeps it keyboard- and screen-reader-friendly. */
+  function keysMenu(): HTMLElement {
+    const menu = h('details', { class: 'desktop-keys' });
+    menu.append(
+      h('summary', { class: 'btn btn-ghost btn-sm', title: 'Send a key combination', 'aria-label': 'Send a key combination' }, icon('down', 16), h('span', { class: 'btn-label' }, 'Keys')),
+      h(
+        'div',
+        { class: 'card desktop-keys-list', role: 'menu' },
+        KEY_COMBOS.map((combo) =>
+          h('button', { type: 'button', class: 'btn btn-ghost btn-sm', role: 'menuitem', onclick: () => ((menu.open = false), view?.sendCombo(combo.keys)) }, combo.label),
+        ),
+      ),
+    );
+    return menu;
+  }
 
   function setStatus(state: DesktopState, detail?: string): void {
     const text = { connecting: 'Connecting…', connected: 'Connected', failed: 'Failed', closed: 'Disconnected' }[state];

@@ -15,7 +15,18 @@ export interface DesktopViewHooks {
 }
 
 /** X11 keysyms of the modifier keys, for the combos a browser would swallow (Ctrl+Alt+Del, Alt+Tab...). */
-export const KEYSYM = { ctrl: 0xffe3, alt: 0xffe9, del: 0xffff, tab: 0xff09, esc: 0xff1b, super: 0xffeb, f4: 0xffc1 } as const;
+export const KEYSYM = { ctrl: 0xffe3, alt: 0xffe9, del: 0xffff, tab: 0xff09, esc: 0xff1b, super: 0xffeb, f4: 0xffc1, backspace: 0xff08, print: 0xff61 } as const;
+
+/** Combos the local system or browser would take for itself, offered from the toolbar. */
+export const KEY_COMBOS: { label: string; keys: number[] }[] = [
+  { label: 'Ctrl+Alt+Del', keys: [KEYSYM.ctrl, KEYSYM.alt, KEYSYM.del] },
+  { label: 'Ctrl+Alt+Backspace', keys: [KEYSYM.ctrl, KEYSYM.alt, KEYSYM.backspace] },
+  { label: 'Alt+Tab', keys: [KEYSYM.alt, KEYSYM.tab] },
+  { label: 'Alt+F4', keys: [KEYSYM.alt, KEYSYM.f4] },
+  { label: 'Ctrl+Esc', keys: [KEYSYM.ctrl, KEYSYM.esc] },
+  { label: 'Super (Windows key)', keys: [KEYSYM.super] },
+  { label: 'Print Screen', keys: [KEYSYM.print] },
+];
 
 export function desktopTunnelUrl(sessionId: string, loc: Location = location): string {
   return `${loc.protocol === 'https:' ? 'wss:' : 'ws:'}//${loc.host}/api/sessions/${encodeURIComponent(sessionId)}/desktop`;
