@@ -2,7 +2,7 @@
 import type { Rect } from '../protocols/vnc/encodings/types.js';
 import { DirtyRegion } from './dirty-region.js';
 import type { Framebuffer } from './framebuffer.js';
-import { encodeRgb, encodeRgba } from './image-encoder.js';
+import { encodeRgba, encodeRgbx } from './image-encoder.js';
 import { encodeInstruction } from './instruction.js';
 
 /** Raw bytes per blob: a multiple of 3 so each blob is valid base64 alone (guacd uses the same). */
@@ -139,10 +139,10 @@ export class DisplayStream {
     this.copies = [];
     // Pixels are read now, synchronously: later changes belong to the next frame.
     const rects = this.dirty.take(width, height);
-    const crops = rects.map((r) => ({ rect: r, rgb: this.fb.cropRgb(r) }));
+    const crops = rects.map((r) => ({ rect: r, rgbx: this.fb.cropRgbx(r) }));
     const cursor = this.cursorChanged ? this.cursor : null;
     this.cursorChanged = false;
-    const images = await Promise.all(crops.map(({ rect, rgb }) => encodeRgb(rgb, rect.width, rect.height)));
+    const images = await Promise.all(crops.map(({ rect, rgbx }) => encodeRgbx(rgbx, rect.width, rect.height)));
     const cursorPng = cursor && cursor.width > 0 && cursor.height > 0 ? await encodeRgba(cursor.rgba, cursor.width, cursor.height) : null;
     if (this.closed) return;
     images.forEach((image, i) => this.image(parts, SCREEN, image.mimetype, crops[i]!.rect.x, crops[i]!.rect.y, image.data));

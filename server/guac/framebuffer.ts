@@ -63,20 +63,20 @@ export class Framebuffer implements PixelSink {
     }
   }
 
-  /** The pixels of `rect` as packed R,G,B bytes (what the image encoder takes). */
-  cropRgb(rect: Rect): Buffer {
-    const out = Buffer.allocUnsafe(rect.width * rect.height * 3);
-    let o = 0;
-    for (let y = rect.y; y < rect.y + rect.height; y++) {
-      let i = (y * this.width + rect.x) * BPP;
-      for (let x = 0; x < rect.width; x++, i += BPP) {
-        out[o++] = this.data[i]!;
-        out[o++] = this.data[i + 1]!;
-        out[o++] = this.data[i + 2]!;
-      }
+  /**
+   * A snapshot of `rect` as R,G,B,X rows (the image encoder drops X). Row copies are memcpy in C++: a
+   * full screen costs about a millisecond, where a JavaScript loop over pixels would stall other sessions.
+   */
+  cropRgbx(rect: Rect): Buffer {
+    const rowBytes = rect.width * BPP;
+    const out = Buffer.allocUnsafe(rowBytes * rect.height);
+    for (let row = 0; row < rect.height; row++) {
+      const from = ((rect.y + row) * this.width + rect.x) * BPP;
+      out.set(this.data.subarray(from, from + rowBytes), row * rowBytes);
     }
     return out;
   }
+
 }
 
 function assertSize(width: number, height: number): void {

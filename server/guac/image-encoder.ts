@@ -11,24 +11,25 @@ const JPEG_MIN_PIXELS = 96 * 96;
 /** More distinct colours than this in a sample is a photo or a gradient, where PNG is large. */
 const PHOTO_COLOURS = 1024;
 
-/** Counts distinct colours on a sparse grid: cheap, and enough to tell a terminal from a photo. */
-export function looksPhotographic(rgb: Buffer, width: number, height: number): boolean {
+/** Counts distinct colours on a sparse grid (at most ~4096 samples): cheap, and enough to tell a terminal from a photo. */
+export function looksPhotographic(rgbx: Buffer, width: number, height: number): boolean {
   if (width * height < JPEG_MIN_PIXELS) return false;
   const seen = new Set<number>();
   const step = Math.max(1, Math.floor(Math.sqrt((width * height) / 4096)));
   for (let y = 0; y < height; y += step) {
     for (let x = 0; x < width; x += step) {
-      const i = (y * width + x) * 3;
-      seen.add((rgb[i]! << 16) | (rgb[i + 1]! << 8) | rgb[i + 2]!);
+      const i = (y * width + x) * 4;
+      seen.add((rgbx[i]! << 16) | (rgbx[i + 1]! << 8) | rgbx[i + 2]!);
       if (seen.size > PHOTO_COLOURS) return true;
     }
   }
   return false;
 }
 
-export async function encodeRgb(rgb: Buffer, width: number, height: number): Promise<EncodedImage> {
-  const image = sharp(rgb, { raw: { width, height, channels: 3 } });
-  if (looksPhotographic(rgb, width, height)) {
+/** `rgbx` is R,G,B,X rows (the framebuffer's format); the padding byte is dropped in libvips, not here. */
+export async function encodeRgbx(rgbx: Buffer, width: number, height: number): Promise<EncodedImage> {
+  const image = sharp(rgbx, { raw: { width, height, channels: 4 } }).removeAlpha();
+  if (looksPhotographic(rgbx, width, height)) {
     return { mimetype: 'image/jpeg', data: await image.jpeg({ quality: 80, chromaSubsampling: '4:2:0', mozjpeg: false }).toBuffer() };
   }
   // Low zlib effort: screen content compresses well anyway, and latency matters more than bytes here.
