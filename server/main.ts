@@ -3,6 +3,9 @@ import { loadConfig } from './config/config.js';
 import { startGateway } from './gateway.js';
 import { createLogger } from './log.js';
 
+// Image encoding and DNS share libuv's thread pool (4 by default): a few busy desktops must not delay a login.
+process.env.UV_THREADPOOL_SIZE ??= '8';
+
 const log = createLogger();
 
 async function main(): Promise<void> {

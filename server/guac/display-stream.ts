@@ -13,6 +13,11 @@ const MESSAGE_CHARS = 256 * 1024;
 const MAX_FRAMES_IN_FLIGHT = 2;
 /** Mask SRC: replace pixels, alpha included (the cursor layer); OVER for screen images is the same on an opaque screen. */
 const MASK_SRC = 12;
+/** Queued moves beyond this (a hidden tab that draws nothing) become plain redraws of their destinations. */
+const MAX_QUEUED_COPIES = 32;
+/** Unsent bytes in the socket above which frames wait (the browser is not reading), and above which it is dropped. */
+const SEND_BACKLOG_PAUSE = 8 * 1024 * 1024;
+const SEND_BACKLOG_LIMIT = 64 * 1024 * 1024;
 const SCREEN = 0;
 const CURSOR_LAYER = -1;
 
@@ -52,6 +57,9 @@ export class DisplayStream {
   private closed = false;
   private nextStream = 1;
   private lastSync = 0;
+  /** Framebuffer updates that may be in the pixels last cut for a frame. */
+  private croppedSequence = -1;
+  private backlogTimer: NodeJS.Timeout | undefined;
   readonly stats: DisplayStats = { frames: 0, bytes: 0, lagMs: 0 };
 
   constructor(
@@ -60,6 +68,8 @@ export class DisplayStream {
     private readonly send: (message: string) => void,
     private readonly now: () => number = () => performance.now(),
     private readonly onError: (error: unknown) => void = () => {},
+    /** Bytes sent but not yet written to the network (ws.bufferedAmount). */
+    private readonly backlog: () => number = () => 0,
   ) {
     // A new viewer starts with the whole screen: size, every pixel, the cursor, then a sync.
     this.dirty.add({ x: 0, y: 0, width: fb.width, height: fb.height });
@@ -76,10 +86,17 @@ export class DisplayStream {
    * The server moved pixels. Sent as a cheap `copy` unless its source is waiting to be redrawn (the
    * viewer's copy would then move stale pixels): then the destination is simply redrawn too.
    */
-  copy(op: CopyOp): void {
+  copy(op: CopyOp, sequence?: number): void {
     const source = { x: op.sx, y: op.sy, width: op.width, height: op.height };
-    if (this.dirty.overlaps(source) || this.sizeChanged) this.dirty.add({ x: op.dx, y: op.dy, width: op.width, height: op.height });
-    else this.copies.push(op);
+    const destination = { x: op.dx, y: op.dy, width: op.width, height: op.height };
+    // A frame cut after this update started may already show the moved pixels: moving them again would
+    // scroll twice, so the destination is redrawn from the framebuffer instead.
+    const alreadyCut = sequence !== undefined && sequence <= this.croppedSequence;
+    if (alreadyCut || this.dirty.overlaps(source) || this.sizeChanged) this.dirty.add(destination);
+    else if (this.copies.length >= MAX_QUEUED_COPIES) {
+      for (const queued of this.copies.splice(0)) this.dirty.add({ x: queued.dx, y: queued.dy, width: queued.width, height: queued.height });
+      this.dirty.add(destination);
+    } else this.copies.push(op);
     this.pump();
   }
 
@@ -108,6 +125,7 @@ export class DisplayStream {
 
   close(): void {
     this.closed = true;
+    clearTimeout(this.backlogTimer);
   }
 
   private get hasWork(): boolean {
@@ -117,6 +135,16 @@ export class DisplayStream {
   /** Sends a frame when there is something to send, none is being encoded, and the viewer keeps up. */
   private pump(): void {
     if (this.closed || this.encoding || !this.hasWork || this.inFlight.size >= MAX_FRAMES_IN_FLIGHT) return;
+    // Sync echoes can be faked by a client that never reads: the socket's own backlog decides too.
+    const backlog = this.backlog();
+    if (backlog > SEND_BACKLOG_LIMIT) return this.onError(new Error(`the browser stopped reading (${backlog} bytes unsent)`));
+    if (backlog > SEND_BACKLOG_PAUSE) {
+      this.backlogTimer ??= setTimeout(() => {
+        this.backlogTimer = undefined;
+        this.pump();
+      }, 50);
+      return;
+    }
     this.encoding = true;
     this.frame().then(
       () => {
@@ -138,11 +166,16 @@ export class DisplayStream {
     for (const c of this.copies) parts.push(encodeInstruction('copy', SCREEN, c.sx, c.sy, c.width, c.height, MASK_SRC, SCREEN, c.dx, c.dy));
     this.copies = [];
     // Pixels are read now, synchronously: later changes belong to the next frame.
+    this.croppedSequence = this.fb.currentSequence();
     const rects = this.dirty.take(width, height);
     const crops = rects.map((r) => ({ rect: r, rgbx: this.fb.cropRgbx(r) }));
     const cursor = this.cursorChanged ? this.cursor : null;
     this.cursorChanged = false;
-    const images = await Promise.all(crops.map(({ rect, rgbx }) => encodeRgbx(rgbx, rect.width, rect.height)));
+    // Two images at a time: libuv's few threads also serve DNS and file I/O for every other session.
+    const images: Awaited<ReturnType<typeof encodeRgbx>>[] = [];
+    for (let i = 0; i < crops.length; i += 2) {
+      images.push(...(await Promise.all(crops.slice(i, i + 2).map(({ rect, rgbx }) => encodeRgbx(rgbx, rect.width, rect.height)))));
+    }
     const cursorPng = cursor && cursor.width > 0 && cursor.height > 0 ? await encodeRgba(cursor.rgba, cursor.width, cursor.height) : null;
     if (this.closed) return;
     images.forEach((image, i) => this.image(parts, SCREEN, image.mimetype, crops[i]!.rect.x, crops[i]!.rect.y, image.data));

@@ -7,13 +7,21 @@ export const MAX_FRAMEBUFFER_SIDE = 16384;
 
 export class Framebuffer implements PixelSink {
   data: Uint8Array;
+  /**
+   * [0] counts protocol updates that have started writing pixels. Shared with the decoding thread: a
+   * frame notes it when it cuts pixels, so a later-reported copy it may already contain is redrawn instead.
+   */
+  readonly sequence: Int32Array;
+  private writing = false;
 
   /** `buffer` lets another thread share the pixels (a SharedArrayBuffer from the VNC worker). */
   constructor(
     public width: number,
     public height: number,
     buffer?: ArrayBufferLike,
+    sequence?: Int32Array,
   ) {
+    this.sequence = sequence ?? new Int32Array(new SharedArrayBuffer(4));
     assertSize(width, height);
     if (buffer && buffer.byteLength < width * height * BPP) throw new RangeError(`framebuffer ${width}x${height} needs ${width * height * BPP} bytes, got ${buffer.byteLength}`);
     this.data = buffer ? new Uint8Array(buffer, 0, width * height * BPP) : new Uint8Array(width * height * BPP);
@@ -39,7 +47,26 @@ export class Framebuffer implements PixelSink {
     this.height = height;
   }
 
+  /** The writer's side: the first write of an update bumps the sequence (before any pixel changes). */
+  private touch(): void {
+    if (this.writing) return;
+    this.writing = true;
+    Atomics.add(this.sequence, 0, 1);
+  }
+
+  /** The writer reported this update; the next write starts another. Returns the update's number. */
+  endUpdate(): number {
+    this.writing = false;
+    return Atomics.load(this.sequence, 0);
+  }
+
+  /** The reader's side: updates that may already be in the pixels. */
+  currentSequence(): number {
+    return Atomics.load(this.sequence, 0);
+  }
+
   putPixels(x: number, y: number, w: number, h: number, pixels: Uint8Array): void {
+    this.touch();
     const rowBytes = w * BPP;
     for (let row = 0; row < h; row++) {
       this.data.set(pixels.subarray(row * rowBytes, (row + 1) * rowBytes), ((y + row) * this.width + x) * BPP);
@@ -47,12 +74,14 @@ export class Framebuffer implements PixelSink {
   }
 
   fillRect(x: number, y: number, w: number, h: number, r: number, g: number, b: number): void {
+    this.touch();
     const pixel = (r | (g << 8) | (b << 16)) >>> 0;
     const view = new Uint32Array(this.data.buffer, this.data.byteOffset, this.width * this.height);
     for (let row = y; row < y + h; row++) view.fill(pixel, row * this.width + x, row * this.width + x + w);
   }
 
   copyRect(sx: number, sy: number, dx: number, dy: number, w: number, h: number): void {
+    this.touch();
     const rowBytes = w * BPP;
     // Overlapping moves (scrolling) must read rows before overwriting them: walk away from the destination.
     const down = dy > sy;

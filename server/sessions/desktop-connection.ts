@@ -6,7 +6,11 @@ import type { Rect } from '../protocols/vnc/encodings/types.js';
 import type { HostRecord } from '../store/types.js';
 
 /** One change to the screen, in the order the protocol applied it to the framebuffer. */
-export type DisplayChange = { kind: 'damage'; rect: Rect } | { kind: 'copy'; op: CopyOp } | { kind: 'resize' };
+export type DisplayChange =
+  | { kind: 'damage'; rect: Rect }
+  /** `sequence`: the protocol update the copy belonged to, when the framebuffer is written on another thread. */
+  | { kind: 'copy'; op: CopyOp; sequence?: number }
+  | { kind: 'resize' };
 
 export interface DesktopEvents {
   /** Pixels changed; the framebuffer already holds them. */
@@ -46,6 +50,8 @@ export interface OpenDesktopRequest {
    * a different one is refused. Resolves with a refusal message, or null to go on.
    */
   checkCertificate(fingerprint256: string): Promise<string | null>;
+  /** A certificate is already pinned: the connection must use certificate TLS again (no downgrade). */
+  certificatePinned: boolean;
 }
 
 export type OpenDesktop = (request: OpenDesktopRequest) => Promise<DesktopConnection>;

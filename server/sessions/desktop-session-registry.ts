@@ -4,12 +4,24 @@ import type { HostFacts } from '../policy/can.js';
 import type { HostRecord } from '../store/types.js';
 import { DesktopSession, type DesktopSessionDeps } from './desktop-session.js';
 
+/** Each desktop holds a worker thread and a framebuffer: enough for a homelab, bounded against a runaway script. */
+export const MAX_DESKTOPS_PER_PRINCIPAL = 8;
+export const MAX_DESKTOPS = 32;
+
+export class DesktopLimitError extends Error {
+  override name = 'DesktopLimitError';
+}
+
 export class DesktopSessionRegistry {
   private readonly sessions = new Map<string, DesktopSession>();
 
   constructor(private readonly deps: Omit<DesktopSessionDeps, 'onEnded'>) {}
 
   create(principal: string, host: HostRecord, hostFacts?: HostFacts): DesktopSession {
+    if (this.sessions.size >= MAX_DESKTOPS) throw new DesktopLimitError(`the gateway already runs ${MAX_DESKTOPS} desktop sessions; end one first`);
+    if (this.listFor(principal).length >= MAX_DESKTOPS_PER_PRINCIPAL) {
+      throw new DesktopLimitError(`you already have ${MAX_DESKTOPS_PER_PRINCIPAL} desktop sessions open; end one first (Hosts page, running sessions)`);
+    }
     const session = new DesktopSession(principal, host, { ...this.deps, onEnded: (s) => this.sessions.delete(s.id) }, hostFacts);
     this.sessions.set(session.id, session);
     return session;

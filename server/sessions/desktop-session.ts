@@ -23,6 +23,8 @@ export interface DesktopViewer {
   readonly canControl: boolean;
   /** Sends one WebSocket message of whole instructions. */
   send(message: string): void;
+  /** Bytes sent but not yet on the network: a browser that stops reading must not grow it without bound. */
+  backlog(): number;
   /** Ends the tunnel with a Guacamole status (decimal in the close reason, as the client parses it). */
   close(status: number, message: string): void;
 }
@@ -177,7 +179,9 @@ export class DesktopSession {
   private async connect(size: { width: number; height: number }): Promise<void> {
     const started = Date.now();
     try {
+      const pinned = await this.deps.hostKeys.getPinned(this.host.id);
       this.connection = await this.deps.openDesktop({
+        certificatePinned: pinned?.algorithm === 'x509-sha256',
         host: this.host,
         width: size.width,
         height: size.height,
@@ -221,10 +225,16 @@ export class DesktopSession {
   private startDisplay(viewer: DesktopViewer, state: ViewerState): void {
     const fb = this.connection!.framebuffer;
     if (this.connection!.name) viewer.send(encodeInstruction('name', this.connection!.name));
-    state.display = new DisplayStream(fb, (m) => viewer.send(m), undefined, (error) => {
-      this.log.error({ event: 'desktop.encode_failed', err: error }, 'encoding a frame failed');
-      viewer.close(GuacStatus.serverError, 'the gateway could not encode the screen');
-    });
+    state.display = new DisplayStream(
+      fb,
+      (m) => viewer.send(m),
+      undefined,
+      (error) => {
+        this.log.warn({ event: 'desktop.viewer_dropped', err: error instanceof Error ? error.message : String(error) }, 'desktop viewer dropped');
+        viewer.close(GuacStatus.serverError, error instanceof Error ? error.message : 'the gateway could not encode the screen');
+      },
+      () => viewer.backlog(),
+    );
     if (this.cursor) state.display.setCursor(this.cursor);
   }
 
@@ -259,7 +269,7 @@ export class DesktopSession {
       if (!display) continue;
       for (const change of changes) {
         if (change.kind === 'damage') display.damage(change.rect);
-        else if (change.kind === 'copy') display.copy(change.op);
+        else if (change.kind === 'copy') display.copy(change.op, change.sequence);
         else display.resized();
       }
     }

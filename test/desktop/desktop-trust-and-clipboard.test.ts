@@ -47,6 +47,14 @@ describeLab('desktop trust and clipboard', xvncUnavailableReason(), () => {
     expect((await gw.api<HostView>('GET', `/api/hosts/${host.id}`)).body.pendingHostKey).toMatchObject({ fingerprint: x509.certificateFingerprint256 });
   });
 
+  it('refuses a server that stops offering certificate TLS once a certificate is pinned (no downgrade past the pin)', async () => {
+    const host = (await gw.api<HostView>('POST', '/api/hosts', { name: 'was-x509', protocol: 'vnc', address: plain.host, port: plain.port, auth: { method: 'password', password: plain.password } })).body;
+    await gw.gateway.store.hostKeys.pin(host.id, { algorithm: 'x509-sha256', fingerprint: 'BB:'.repeat(31) + 'BB' });
+    const { client } = await open(host.id);
+    expect(Number((await client.closed).reason)).toBe(GuacStatus.clientForbidden);
+    expect(client.instructions.find((i) => i.opcode === 'error')!.args[0]).toMatch(/pinned, but the server now offers only VNC.*possible downgrade/);
+  });
+
   it('carries clipboard text both ways: non-ASCII into the desktop (pasted by xterm, read on the host), a selection out', async () => {
     const host = (await gw.api<HostView>('POST', '/api/hosts', { name: 'clip', protocol: 'vnc', address: plain.host, port: plain.port, auth: { method: 'password', password: plain.password } })).body;
     const { client } = await open(host.id);

@@ -75,13 +75,16 @@ export function createDesktopUpgrade(deps: DesktopUpgradeDeps) {
       sockets.add(ws);
       ws.on('pong', () => (ws.alive = true));
       const log = deps.log.child({ session: session.id });
+      let closing = false;
       const viewer: DesktopViewer = {
         identity,
         canControl: true,
         send: (message) => {
           if (ws.readyState === ws.OPEN) ws.send(message);
         },
+        backlog: () => ws.bufferedAmount,
         close: (status, message) => {
+          closing = true;
           if (status !== GuacStatus.success && ws.readyState === ws.OPEN) ws.send(encodeInstruction('error', message, status));
           closeWith(ws, status);
         },
@@ -89,6 +92,8 @@ export function createDesktopUpgrade(deps: DesktopUpgradeDeps) {
       // The client stays "connecting" and drops its own input until this first instruction: send it at once.
       ws.send(encodeInstruction('', randomUUID()));
       ws.on('message', (data, isBinary) => {
+        // Once a close has begun, nothing more from this browser reaches the host.
+        if (closing) return;
         try {
           if (isBinary) throw new GuacProtocolError('binary messages are not Guacamole instructions');
           for (const ins of parseInstructions(data.toString('utf8'))) {

@@ -8,7 +8,7 @@ import type { Logger } from '../../log.js';
 import { ownAccountOf } from '../../policy/access-rules.js';
 import type { HostFacts } from '../../policy/can.js';
 import { peerFacts, storedHostFacts } from '../../policy/host-facts.js';
-import type { DesktopSessionRegistry } from '../../sessions/desktop-session-registry.js';
+import { DesktopLimitError, type DesktopSessionRegistry } from '../../sessions/desktop-session-registry.js';
 import { DesktopSession } from '../../sessions/desktop-session.js';
 import type { SessionRegistry } from '../../sessions/session-registry.js';
 import { GuacStatus } from '../../../shared/guac-status.js';
@@ -75,7 +75,13 @@ export function sessionRoutes(deps: SessionRouteDeps) {
     const { hostId, username } = await readJson(c, createSessionSchema);
     const { host, facts } = hostId.startsWith(TAILNET_HOST_ID_PREFIX) ? await tailnetHost(hostId, identity, username) : await storedHost(hostId, identity, username);
     // The connection itself starts when the page attaches its terminal or desktop tunnel.
-    const session = host.protocol === 'vnc' ? deps.desktops.create(identity.principal, host, facts) : sessions.create(identity.principal, host, facts);
+    let session;
+    try {
+      session = host.protocol === 'vnc' ? deps.desktops.create(identity.principal, host, facts) : sessions.create(identity.principal, host, facts);
+    } catch (error) {
+      if (error instanceof DesktopLimitError) throw new ApiFailure('conflict', error.message);
+      throw error;
+    }
     log.info({ event: 'session.created', session: session.id, host: host.name, hostId: host.id, user: host.username, by: identity.principal, device: identity.device?.name }, 'session opened');
     return c.json(session.view(), 201);
   });

@@ -17,7 +17,7 @@ import type { PixelSink } from './encodings/types.js';
 import { RfbError, toRfbError } from './errors.js';
 import { readFramebufferUpdate, type ExtendedDesktopSize, type FramebufferChange, type UpdateContext } from './framebuffer-update.js';
 import type { ServerInit } from './handshake.js';
-import { MAX_CLIPBOARD_BYTES, MAX_FRAMEBUFFER_SIDE } from './limits.js';
+import { MAX_CLIPBOARD_BYTES, MAX_FRAMEBUFFER_PIXELS, MAX_FRAMEBUFFER_SIDE } from './limits.js';
 import {
   encodeClientCutText,
   encodeKeyEvent,
@@ -256,6 +256,9 @@ export class RfbConnection {
   /** Only a real change of size replaces the sink (a layout-only change keeps the pixels, per the spec). */
   private resize(width: number, height: number): void {
     if (width === this.width && height === this.height) return;
+    if (width < 1 || height < 1 || width > MAX_FRAMEBUFFER_SIDE || height > MAX_FRAMEBUFFER_SIDE || width * height > MAX_FRAMEBUFFER_PIXELS) {
+      throw new RfbError('protocol', `the VNC server resized to ${width}x${height}, beyond the ${MAX_FRAMEBUFFER_PIXELS}-pixel limit`);
+    }
     this.currentSink = this.makeSink(width, height);
     this.events.emit('resize', { width, height, sink: this.currentSink });
   }

@@ -2,9 +2,10 @@
 import { vncAuthResponse } from './des.js';
 import type { ByteReader } from './encodings/types.js';
 import { RfbAuthError, RfbError } from './errors.js';
-import { MAX_FRAMEBUFFER_SIDE, MAX_NAME_BYTES, MAX_REASON_BYTES } from './limits.js';
+import { MAX_FRAMEBUFFER_PIXELS, MAX_FRAMEBUFFER_SIDE, MAX_NAME_BYTES, MAX_REASON_BYTES } from './limits.js';
 import {
   chooseSecurityType,
+  downgrade,
   passwordRequired,
   refusalError,
   securityResultError,
@@ -55,6 +56,7 @@ export async function negotiateSecurity(wire: RfbWire, minor: RfbMinorVersion, o
   if (minor === 3) {
     type = await reader.u32(); // the server decides alone
     if (type === 0) throw refusalError(await readString(reader, MAX_REASON_BYTES, 'reason'));
+    if (options.requireX509) throw downgrade([type]);
     if (type !== SECURITY_NONE && type !== SECURITY_VNC) throw new RfbAuthError('unsupported-security', `the server insists on ${securityTypeName(type)}, which Porthole does not support`);
     if (type === SECURITY_VNC && options.password === undefined) throw passwordRequired();
   } else {
@@ -100,7 +102,7 @@ export async function readServerInit(reader: ByteReader): Promise<ServerInit> {
 }
 
 export function checkFramebufferSize(width: number, height: number): void {
-  if (width > MAX_FRAMEBUFFER_SIDE || height > MAX_FRAMEBUFFER_SIDE) {
+  if (width > MAX_FRAMEBUFFER_SIDE || height > MAX_FRAMEBUFFER_SIDE || width * height > MAX_FRAMEBUFFER_PIXELS) {
     throw new RfbError('protocol', `the VNC server announced a ${width}x${height} framebuffer, larger than the ${MAX_FRAMEBUFFER_SIDE}x${MAX_FRAMEBUFFER_SIDE} limit`);
   }
 }

@@ -2,6 +2,8 @@
 
 /** Larger than any real monitor wall; 16384² × 4 bytes is already 1 GiB of framebuffer. */
 export const MAX_FRAMEBUFFER_SIDE = 16_384;
+/** 8K UHD. Beyond this a framebuffer costs over 140 MiB and the image encoder refuses it anyway. */
+export const MAX_FRAMEBUFFER_PIXELS = 7680 * 4320;
 /** Desktop names are a line of text. */
 export const MAX_NAME_BYTES = 64 * 1024;
 /** Reason strings from a refusing server are a sentence. */

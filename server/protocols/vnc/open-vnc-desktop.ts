@@ -54,7 +54,7 @@ async function openVncDesktop(req: OpenDesktopRequest, pool: WorkerPool): Promis
     socket = await tcpConnect(address, host.port, signal);
     req.stage('authenticating');
     const credential = host.credential;
-    const init: WorkerInit = { password: credential.method === 'password' ? credential.password : undefined, username: host.username || undefined, width: req.width, height: req.height };
+    const init: WorkerInit = { password: credential.method === 'password' ? credential.password : undefined, username: host.username || undefined, requireX509: req.certificatePinned, width: req.width, height: req.height };
     const thread = pool.take();
     thread.ref();
     worker = thread;
@@ -96,7 +96,7 @@ async function openVncDesktop(req: OpenDesktopRequest, pool: WorkerPool): Promis
           net.resume();
           return;
         case 'ready':
-          framebuffer = new Framebuffer(message.width, message.height, message.buffer);
+          framebuffer = new Framebuffer(message.width, message.height, message.buffer, message.sequence);
           name = message.name;
           ready?.(framebuffer, name);
           return;
@@ -105,7 +105,7 @@ async function openVncDesktop(req: OpenDesktopRequest, pool: WorkerPool): Promis
           req.events.changes([{ kind: 'resize' }]);
           return;
         case 'changes':
-          req.events.changes(message.changes);
+          req.events.changes(message.changes.map((c) => (c.kind === 'copy' ? { ...c, sequence: message.sequence } : c)));
           return;
         case 'cursor':
           req.events.cursor(message.cursor);

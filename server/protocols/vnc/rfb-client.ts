@@ -19,6 +19,8 @@ export interface RfbConnectOptions {
   sink: SinkFactory;
   /** Extra encodings by number (Hextile 5, ZRLE 16, Tight 7); Raw and CopyRect are built in. */
   decoders?: ReadonlyMap<number, RectDecoder> | undefined;
+  /** The host's certificate is pinned: accept only VeNCrypt X509 subtypes (no downgrade past the pin). */
+  requireX509?: boolean | undefined;
   /** X509 VeNCrypt subtypes: resolve false to refuse the certificate. Without it any certificate is accepted. */
   onTlsCertificate?: TlsCertificateCheck | undefined;
 }

@@ -38,6 +38,11 @@ export const securityTypeName = (type: number) => `${TYPE_NAMES[type] ?? 'unknow
 export interface Credentials {
   username?: string | undefined;
   password?: string | undefined;
+  /**
+   * The host's X509 certificate is pinned: only VeNCrypt X509 subtypes are acceptable, so a machine in the
+   * middle cannot downgrade to VNC auth, anonymous TLS or cleartext Plain and skip the pin.
+   */
+  requireX509?: boolean;
 }
 
 /** What a (sub)type needs from us: nothing, the VNC password, or user name and password. */
@@ -72,6 +77,10 @@ const usable = (auth: InnerAuth, c: Credentials) =>
  * every other type would need the password we lack.
  */
 export function chooseSecurityType(offered: number[], credentials: Credentials): number {
+  if (credentials.requireX509) {
+    if (offered.includes(SECURITY_VENCRYPT)) return SECURITY_VENCRYPT;
+    throw downgrade(offered);
+  }
   const order = credentials.password !== undefined ? [SECURITY_VENCRYPT, SECURITY_VNC, SECURITY_NONE] : [SECURITY_NONE, SECURITY_VENCRYPT, SECURITY_VNC];
   const pick = order.find((type) => offered.includes(type));
   if (pick === undefined) throw unsupported(offered);
@@ -80,11 +89,20 @@ export function chooseSecurityType(offered: number[], credentials: Credentials):
 }
 
 export function chooseVencryptScheme(offered: number[], credentials: Credentials): Scheme {
-  const candidates = VENCRYPT_SCHEMES.filter((scheme) => offered.includes(scheme.type));
+  const candidates = VENCRYPT_SCHEMES.filter((scheme) => offered.includes(scheme.type) && (!credentials.requireX509 || scheme.tls === 'x509'));
+  if (credentials.requireX509 && candidates.length === 0) throw downgrade(offered, 'VeNCrypt ');
   const pick = candidates.find((scheme) => usable(scheme.auth, credentials));
   if (pick) return pick;
   if (candidates.length > 0) throw passwordRequired(candidates.some((s) => s.auth === 'plain') && credentials.username === undefined);
   throw unsupported(offered, 'VeNCrypt ');
+}
+
+/** A pinned certificate and a server that no longer offers certificate TLS: refused, naming what it offered. */
+export function downgrade(offered: number[], prefix = ''): RfbAuthError {
+  return new RfbAuthError(
+    'certificate-rejected',
+    `this host's TLS certificate is pinned, but the server now offers only ${prefix}${offered.map(securityTypeName).join(', ') || 'nothing'} (possible downgrade); refused`,
+  );
 }
 
 function unsupported(offered: number[], prefix = ''): RfbAuthError {

@@ -6,6 +6,8 @@ import type { RfbErrorKind } from '../errors.js';
 export interface WorkerInit {
   password?: string;
   username?: string;
+  /** A certificate is pinned for this host: refuse anything but VeNCrypt X509. */
+  requireX509: boolean;
   /** The browser's size, asked of servers that can resize once they say so. */
   width: number;
   height: number;
@@ -34,9 +36,10 @@ export type FromWorker =
   | { type: 'pause' }
   | { type: 'resume' }
   /** The handshake finished: the framebuffer is shared from here on. */
-  | { type: 'ready'; name: string; width: number; height: number; buffer: SharedArrayBuffer }
+  | { type: 'ready'; name: string; width: number; height: number; buffer: SharedArrayBuffer; sequence: Int32Array }
   | { type: 'resized'; width: number; height: number; buffer: SharedArrayBuffer }
-  | { type: 'changes'; changes: WorkerChange[] }
+  /** `sequence`: the number of the update these changes belong to (see Framebuffer.sequence). */
+  | { type: 'changes'; changes: WorkerChange[]; sequence: number }
   | { type: 'cursor'; cursor: CursorImage }
   | { type: 'clipboard'; text: string }
   /** VeNCrypt X509: the server's certificate, for the main thread to check against the pinned one. */

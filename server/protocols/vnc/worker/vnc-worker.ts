@@ -30,7 +30,7 @@ let certificateAnswer: ((accept: boolean) => void) | undefined;
 
 /** Pixels live in shared memory: the main thread crops frames from it without a copy crossing threads. */
 function sink(width: number, height: number): Framebuffer {
-  const next = new Framebuffer(width, height, new SharedArrayBuffer(width * height * 4));
+  const next = new Framebuffer(width, height, new SharedArrayBuffer(width * height * 4), framebuffer?.sequence);
   if (framebuffer) {
     // Keep what overlaps so a resize does not flash black before the server repaints.
     const rows = Math.min(height, framebuffer.height);
@@ -97,11 +97,12 @@ port.on('message', (message: ToWorker) => {
 });
 
 async function main(): Promise<void> {
-  const { password, username, width, height } = init!;
+  const { password, username, width, height, requireX509 } = init!;
   const rfb = await connectRfb({
     socket: socket as unknown as Socket,
     password,
     username,
+    requireX509,
     shared: true,
     sink,
     decoders: DECODERS,
@@ -125,14 +126,15 @@ async function main(): Promise<void> {
         ? { kind: 'copy', op: { sx: c.fromX, sy: c.fromY, dx: c.rect.x, dy: c.rect.y, width: c.rect.width, height: c.rect.height } }
         : { kind: 'damage', rect: c.rect },
     );
-    if (out.length) send({ type: 'changes', changes: out });
+    const sequence = framebuffer!.endUpdate();
+    if (out.length) send({ type: 'changes', changes: out, sequence });
     // Continuous updates the RFB 3.8 way: ask again as soon as one arrives.
     rfb.requestUpdate(true);
   });
   rfb.events.on('cursor', (cursor) => send({ type: 'cursor', cursor }));
   rfb.events.on('clipboard', (text) => send({ type: 'clipboard', text }));
   rfb.events.once('close', (error) => finish(error));
-  send({ type: 'ready', name: rfb.name, width: framebuffer!.width, height: framebuffer!.height, buffer: framebuffer!.data.buffer as SharedArrayBuffer });
+  send({ type: 'ready', name: rfb.name, width: framebuffer!.width, height: framebuffer!.height, buffer: framebuffer!.data.buffer as SharedArrayBuffer, sequence: framebuffer!.sequence });
   for (const message of early.splice(0)) handle(message);
   rfb.requestUpdate(false);
 }

@@ -14,11 +14,14 @@ function spawn(): Worker {
 export class WorkerPool {
   private spare: Worker | undefined;
   private closed = false;
+  private readonly alive = new WeakSet<Worker>();
 
   /** A started worker, waiting for its `init` message; another is started for the next caller. */
   take(): Worker {
     if (this.closed) throw new Error('the VNC worker pool is closed');
-    const worker = this.spare ?? spawn();
+    // A spare that died while idle (its exit already fired) is replaced, not handed out.
+    const spare = this.spare && this.alive.has(this.spare) ? this.spare : undefined;
+    const worker = spare ?? spawn();
     this.spare = undefined;
     this.warm();
     return worker;
@@ -28,8 +31,10 @@ export class WorkerPool {
   warm(): void {
     if (this.closed || this.spare) return;
     const spare = spawn();
+    this.alive.add(spare);
     // A spare that dies while idle is simply replaced on the next take().
     spare.once('exit', () => {
+      this.alive.delete(spare);
       if (this.spare === spare) this.spare = undefined;
     });
     spare.on('error', () => {});
