@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { createDecoderState } from './decoder.js';
 import { decodeHextile } from './hextile.js';
-import { type ByteReader, type PixelSink, type Rect, RfbProtocolError } from './types.js';
+import { type Rect, RfbProtocolError } from './types.js';
 import { BufferReader, MemorySink } from './decoder.testkit.js';
 
 /** Serves a fixed buffer; running out is a plain Error so only the decoder's own checks raise RfbProtocolError. */

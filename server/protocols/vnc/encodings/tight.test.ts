@@ -5,7 +5,7 @@ import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { createDecoderState, type DecoderState } from './decoder.js';
 import { decodeTight } from './tight.js';
-import { type ByteReader, type PixelSink, type Rect, RfbProtocolError } from './types.js';
+import { type Rect, RfbProtocolError } from './types.js';
 import { BufferReader, MemorySink } from './decoder.testkit.js';
 
 /** Serves a fixed buffer; running out is a plain Error so only the decoder's own checks raise RfbProtocolError. */

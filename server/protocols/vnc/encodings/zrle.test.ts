@@ -3,7 +3,7 @@ import { Deflate, Z_SYNC_FLUSH } from 'pako';
 import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { createDecoderState, type DecoderState } from './decoder.js';
-import { type ByteReader, type PixelSink, type Rect, RfbProtocolError } from './types.js';
+import { type Rect, RfbProtocolError } from './types.js';
 import { createZrleDecoder, decodeZrle, zrleOutputCap } from './zrle.js';
 import { BufferReader, MemorySink } from './decoder.testkit.js';
 
