@@ -37,7 +37,7 @@ export interface FirstFrame {
   loadedAt: number;
   socketAt: number;
   socketOpenAt: number;
-  /** Arrival of the last WebSocket message before the colour was first seen: the data the first frame was drawn from. */
+  /** Arrival of the last WebSocket message of 64 bytes or more (not a ping's answer) before the colour was first seen: the data the first frame was drawn from. */
   dataAt: number;
 }
 
@@ -76,8 +76,9 @@ function probeInit(options: ProbeOptions): void {
       info.extensions = ws.extensions;
     });
     ws.addEventListener('message', (event: MessageEvent) => {
-      lastMessageAt = performance.now();
-      counters.rxBytes += size(event.data);
+      const bytes = size(event.data);
+      if (bytes >= 64) lastMessageAt = performance.now();
+      counters.rxBytes += bytes;
       counters.rxMessages++;
     });
     const send = ws.send;

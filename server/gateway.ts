@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getRequestListener } from '@hono/node-server';
 import { localAuthenticator, tailnetAuthenticator, type Authenticator } from './auth/authenticator.js';
+import type { IncomingMessage } from 'node:http';
 import { LocalAuth } from './auth/local-auth.js';
 import { gatewayUrl, type GatewayConfig } from './config/config.js';
 import { QUESTION_TIMEOUT_MS, SSH_CONNECT_TIMEOUT_MS } from './config/defaults.js';
@@ -28,6 +29,10 @@ import { createVncOpener } from './protocols/vnc/open-vnc-desktop.js';
 import { WorkerPool } from './protocols/vnc/worker/worker-pool.js';
 import { DesktopSessionRegistry } from './sessions/desktop-session-registry.js';
 import { SessionRegistry } from './sessions/session-registry.js';
+import { ShareService } from './share/share-service.js';
+import { createGuestUpgrade, GUEST_UPGRADE_PATH } from './http/share/guest-upgrade.js';
+import { refuseUpgrade } from './http/upgrade-identity.js';
+import { isFunnelRequest } from './auth/authenticator.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/types.js';
 
@@ -45,6 +50,7 @@ export interface Gateway {
   readonly store: Store;
   readonly sessions: SessionRegistry;
   readonly desktops: DesktopSessionRegistry;
+  readonly shares: ShareService;
   /** Mints a one-time owner login link (local mode's login). */
   newLoginLink(): Promise<string>;
   close(): Promise<void>;
@@ -60,6 +66,8 @@ export interface GatewayOptions {
   lookup?: (name: string) => Promise<string>;
   /** Ports probed on a tailnet machine when a person asks (tests point them at lab daemons). */
   probePorts?: ProbePorts;
+  /** The clock share links expire by (tests replace it). */
+  now?: () => number;
 }
 
 /** The project root, whether this file runs from server/ (tsx) or from dist/server/ (built). */
@@ -201,8 +209,16 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     const serveOrigins = tailnetNames.dnsName ? [`https://${tailnetNames.dnsName}`, `https://${tailnetNames.dnsName}:8443`] : [];
     const ips = bound.addresses.filter((a) => !a.startsWith('unix:'));
     const policy = buildOriginPolicy(port, [...config.publicOrigins, ...serveOrigins], [...tailnetNames.names, ...ips.map((a) => (a.includes(':') ? `[${a}]` : a))]);
+    const url = gatewayUrl(bound.addresses[0]!, port);
+    const publicUrl = tailnetNames.dnsName ? `http://${tailnetNames.dnsName}:${port}` : url;
+    const shares = new ShareService({
+      store, sessions, desktops, log, mode: decision.mode,
+      // Links for anyone go out on the Funnel port (deploy/tailscale/serve.json); tailnet links on the owner's own page.
+      funnelOrigin: tailnetNames.dnsName ? `https://${tailnetNames.dnsName}:8443` : undefined,
+      now: options.now,
+    });
     const app = createApp({
-      store, auth, authenticator, sessions, desktops, policy, log, peers,
+      store, auth, authenticator, sessions, desktops, policy, log, peers, shares, publicUrl,
       webRoot: options.webRoot ?? DEFAULT_WEB_ROOT,
       capabilityName: decision.mode === 'tailnet' ? config.tailscaleCapability : undefined,
       peerSshPort: config.tailnetSshPort,
@@ -211,14 +227,18 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     http.on('request', getRequestListener(app.fetch));
     const terminals = createTerminalUpgrade({ authenticator, policy, sessions, log });
     const desktopTunnels = createDesktopUpgrade({ authenticator, policy, desktops, log });
+    const guests = createGuestUpgrade({ authenticator, policy, shares, terminals, desktops: desktopTunnels, log });
     http.on('upgrade', (req, socket, head) => {
-      const desktop = DESKTOP_PATH.exec(new URL(req.url ?? '/', 'http://gateway.invalid').pathname);
-      if (desktop) desktopTunnels.handleUpgrade(req, socket, head, desktop[1]!);
+      const path = new URL(req.url ?? '/', 'http://gateway.invalid').pathname;
+      const guest = GUEST_UPGRADE_PATH.exec(path);
+      const desktop = DESKTOP_PATH.exec(path);
+      if (guest) guests.handleUpgrade(req, socket, head, guest[1] as 'terminal' | 'desktop');
+      // Funnel reaches only the guest paths, WebSockets included.
+      else if (isFunnelRequest((name) => headerOf(req, name))) refuseUpgrade(socket, 403, 'Forbidden');
+      else if (desktop) desktopTunnels.handleUpgrade(req, socket, head, desktop[1]!);
       else terminals.handleUpgrade(req, socket, head);
     });
     http.on('clientError', (_err, socket) => socket.destroy());
-    const url = gatewayUrl(bound.addresses[0]!, port);
-    const publicUrl = tailnetNames.dnsName ? `http://${tailnetNames.dnsName}:${port}` : url;
     const modeDetail =
       decision.mode === 'tailnet'
         ? { socket: decision.client.socketPath, version: decision.version, capability: config.tailscaleCapability }
@@ -235,7 +255,9 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       sessions,
       desktops,
       newLoginLink: () => auth.issueLoginLink(url),
+      shares,
       async close() {
+        shares.close();
         sessions.closeAll('the gateway is shutting down');
         desktops.closeAll('the gateway is shutting down');
         await vncWorkers?.close();
@@ -251,4 +273,9 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     await store.close();
     throw err;
   }
+}
+
+function headerOf(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
 }

@@ -19,6 +19,10 @@ export const CloseCode = {
   upstreamFailed: 4011,
   /** The gateway is shutting down. */
   shuttingDown: 4012,
+  /** The session's owner removed this viewer. */
+  removed: 4013,
+  /** The share link this viewer came through was revoked or expired (the reason says which). */
+  shareEnded: 4014,
 } as const;
 
 export type CloseCodeValue = (typeof CloseCode)[keyof typeof CloseCode];
@@ -33,4 +37,6 @@ export const FINAL_CLOSE_CODES: readonly number[] = [
   CloseCode.messageTooBig,
   CloseCode.replaced,
   CloseCode.upstreamFailed,
+  CloseCode.removed,
+  CloseCode.shareEnded,
 ];

@@ -18,3 +18,9 @@ export const GuacStatus = {
 
 /** Sent before the first frame: `porthole-stage,<resolving|connecting|authenticating|starting>`; the stock client ignores it. */
 export const STAGE_OPCODE = 'porthole-stage';
+
+/** Sent once a viewer joins: `porthole-role,<owner|control|view>`; a read-only page hides its input controls. */
+export const ROLE_OPCODE = 'porthole-role';
+
+/** To the owner only, on every join and leave: `porthole-viewers,<JSON SessionViewerInfo[]>`. */
+export const VIEWERS_OPCODE = 'porthole-viewers';

@@ -8,7 +8,10 @@ import {
   MIN_TERMINAL_COLS,
   MIN_TERMINAL_ROWS,
 } from './limits.js';
+import type { SessionViewerInfo } from './share-types.js';
 import type { ConnectStage, TerminalErrorKind } from './terminal-kinds.js';
+
+export type ViewerRole = SessionViewerInfo['role'];
 
 /*
  * Browser -> server
@@ -51,8 +54,17 @@ export interface HostKeyInfo {
 export type TerminalServerMessage =
   /** Progress while the session opens. */
   | { type: 'stage'; stage: ConnectStage }
-  /** Sent once after attaching; `restored` means the output that follows redraws an existing screen. */
-  | { type: 'attached'; sessionId: string; hostId: string; hostName: string; restored: boolean; cols: number; rows: number }
+  /**
+   * Sent once after attaching; `restored` means the output that follows redraws an existing screen.
+   * `role`: owner (drives and sizes the terminal), control (a co-driver: types, never resizes), view (read-only).
+   */
+  | { type: 'attached'; sessionId: string; hostId: string; hostName: string; restored: boolean; cols: number; rows: number; role: ViewerRole }
+  /** The owner resized the terminal: everyone else keeps this size and scales it to fit. */
+  | { type: 'size'; cols: number; rows: number }
+  /** To the owner only: who is attached now (sent on every join and leave). */
+  | { type: 'viewers'; viewers: SessionViewerInfo[] }
+  /** A read-only viewer's output was skipped because it fell behind: the screen that follows is repainted whole. */
+  | { type: 'resync' }
   /** First connection to this host: trust this key? Answer with `hostkey-answer`. */
   | { type: 'hostkey'; key: HostKeyInfo }
   /** The host asks keyboard-interactive questions; answer with `prompt-answer`. */

@@ -8,6 +8,7 @@ import './hosts/hosts.css';
 import './terminal/terminal.css';
 import './desktop/desktop.css';
 import './settings/settings.css';
+import './shares/shares.css';
 import { api, ApiRequestError, errorText, onUnauthorized } from './api';
 import { loginPage, signedOutPage } from './login/login-page';
 import { currentRoute, navigate, startRouter } from './router';

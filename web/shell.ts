@@ -4,6 +4,7 @@ import { desktopPage } from './desktop/desktop-page';
 import { hostsPage } from './hosts/hosts-page';
 import { currentRoute, navigate, onRouteChange, type Route } from './router';
 import { settingsPage } from './settings/settings-page';
+import { sharesPage } from './shares/shares-page';
 import { TerminalWorkspace } from './terminal/workspace';
 import { h } from './ui/dom';
 import { createHeader } from './ui/header';
@@ -20,6 +21,7 @@ export function startShell(root: HTMLElement, me: MeView, onLoggedOut: () => voi
   const pageSlot = h('div', { class: 'page-slot' });
   // One workspace for the whole visit: navigating to Hosts and back must not drop the shells.
   const workspace = new TerminalWorkspace({
+    canShare: me.permissions.share,
     onTabsChanged: (count) => header.setTerminalCount(count),
     onEmpty: () => {
       if (currentRoute().path === '/terminal') navigate('/hosts');
@@ -47,10 +49,15 @@ export function startShell(root: HTMLElement, me: MeView, onLoggedOut: () => voi
     workspace.hide();
     const onDesktop = route.path === '/desktop';
     main.classList.toggle('is-full', onDesktop);
-    const next = route.path === '/settings' ? settingsPage(me) : onDesktop ? desktopPage(route.query) : hostsPage({ workspace, me });
+    const next =
+      route.path === '/settings' ? settingsPage(me)
+      : route.path === '/shares' ? sharesPage(me)
+      : onDesktop ? desktopPage(route.query, me.permissions.share)
+      : hostsPage({ workspace, me });
     page = next;
     pageSlot.replaceChildren(next.el);
-    document.title = route.path === '/settings' ? 'Settings · Porthole' : onDesktop ? 'Desktop · Porthole' : 'Hosts · Porthole';
+    const titles: Partial<Record<Route['path'], string>> = { '/settings': 'Settings', '/shares': 'Sharing', '/desktop': 'Desktop' };
+    document.title = `${titles[route.path] ?? 'Hosts'} · Porthole`;
     main.scrollTop = 0;
   }
 

@@ -13,11 +13,12 @@ export interface Identity {
   principal: string;
   /**
    * How this request authenticated. `browser` (owner cookie), `tailnet` (whois) and `serve` (serve headers)
-   * are ambient, sent by a browser on its own, so they need CSRF checks; `token` is not.
+   * are ambient, sent by a browser on its own, so they need CSRF checks; `token` is not. `share`: a guest
+   * holding a share link's pass, who never reaches the API, only the guest routes under /share/.
    */
-  via: 'browser' | 'token' | 'tailnet' | 'serve';
-  /** owner: local mode's one person; person/tagged-device: tailnet; token: an API token. */
-  kind: 'owner' | 'person' | 'tagged-device' | 'token';
+  via: 'browser' | 'token' | 'tailnet' | 'serve' | 'share';
+  /** owner: local mode's one person; person/tagged-device: tailnet; token: an API token; guest: came through a share link. */
+  kind: 'owner' | 'person' | 'tagged-device' | 'token' | 'guest';
   /** For display and logs. */
   name: string;
   /** Tailnet login (people only). */
@@ -44,4 +45,9 @@ export function personPrincipal(login: string): string {
 /** A tagged machine acts as its tags for the policy, but owns its sessions as itself: two CI runners with the same tags never see each other's. */
 export function taggedPrincipal(stableId: string): string {
   return `node:${stableId}`;
+}
+
+/** A guest's principal: one per pass, so two guests of one link never share a session. */
+export function guestPrincipal(passId: string): string {
+  return `guest:${passId}`;
 }

@@ -19,6 +19,9 @@ import { hostRoutes } from './routes/hosts.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { tailnetRoutes } from './routes/tailnet.js';
 import { tokenRoutes } from './routes/tokens.js';
+import { guestRoutes } from './routes/guest.js';
+import { shareRoutes } from './routes/shares.js';
+import type { ShareService } from '../share/share-service.js';
 import { webPages } from './web-pages.js';
 
 export interface AppDeps {
@@ -36,6 +39,9 @@ export interface AppDeps {
   capabilityName?: string;
   peerSshPort: number;
   probePorts?: ProbePorts;
+  shares: ShareService;
+  /** Where a share link points when the request names no Origin (a script with a token). */
+  publicUrl: string;
 }
 
 export function createApp(deps: AppDeps) {
@@ -55,6 +61,8 @@ export function createApp(deps: AppDeps) {
   api.use('*', requireIdentity(deps.authenticator, policy));
   api.get('/me', (c) => {
     const { kind, name, login, tags, device, via, permissions } = c.get('identity');
+    // Guests hold a share link's pass, which opens only the guest routes under /share/.
+    if (kind === 'guest' || via === 'share') throw new ApiFailure('forbidden', 'guests have no API');
     const me: MeView = {
       identity: { kind, name, login, tags, device, via },
       mode: deps.authenticator.mode,
@@ -63,14 +71,20 @@ export function createApp(deps: AppDeps) {
     };
     return c.json(me);
   });
-  api.route('/hosts', hostRoutes(store, { endForHost: (id, why) => (sessions.endForHost(id, why), deps.desktops.endForHost(id, why)) }, log));
-  api.route('/sessions', sessionRoutes({ store, sessions, desktops: deps.desktops, peers: deps.peers, peerSshPort: deps.peerSshPort, log }));
+  api.route(
+    '/hosts',
+    hostRoutes(store, { endForHost: (id, why) => (sessions.endForHost(id, why), deps.desktops.endForHost(id, why), void deps.shares.endForHost(id).catch((err) => log.error({ event: 'share.revoke_failed', err }, 'could not revoke the host\'s share links'))) }, log),
+  );
+  api.route('/sessions', sessionRoutes({ store, sessions, desktops: deps.desktops, peers: deps.peers, peerSshPort: deps.peerSshPort, shares: deps.shares, log }));
+  api.route('/shares', shareRoutes(deps.shares, deps.publicUrl));
   if (deps.peers) api.route('/tailnet', tailnetRoutes({ store, peers: deps.peers, probePorts: deps.probePorts, log }));
   api.route('/tokens', tokenRoutes(auth, log));
   api.all('*', () => {
     throw new ApiFailure('not-found', 'no such API route');
   });
   app.route('/api', api);
+  // Guests: the only routes a Funnel request reaches (funnelGuard), and no login on them.
+  app.route('/share/api', guestRoutes({ authenticator: deps.authenticator, shares: deps.shares, policy }));
 
   app.route('/', webPages(deps.webRoot));
   return app;

@@ -6,7 +6,10 @@ import { ZodError } from 'zod';
 import type { Logger } from '../log.js';
 import { StoreConflictError } from '../store/types.js';
 
-export type ApiErrorCode = 'bad-request' | 'unauthorized' | 'forbidden' | 'csrf' | 'not-found' | 'conflict' | 'too-large' | 'unavailable' | 'bad-gateway' | 'internal';
+export type ApiErrorCode =
+  | 'bad-request' | 'unauthorized' | 'forbidden' | 'csrf' | 'not-found' | 'conflict' | 'too-large' | 'unavailable' | 'bad-gateway' | 'internal'
+  // Guest routes (share links): see GuestRefusal in shared/share-types.ts.
+  | 'passcode-required' | 'wrong-passcode' | 'rate-limited' | 'expired' | 'revoked' | 'used-up' | 'ended' | 'tailnet-only';
 
 const STATUS: Record<ApiErrorCode, ContentfulStatusCode> = {
   'bad-request': 400,
@@ -19,12 +22,22 @@ const STATUS: Record<ApiErrorCode, ContentfulStatusCode> = {
   internal: 500,
   'bad-gateway': 502,
   unavailable: 503,
+  'passcode-required': 401,
+  'wrong-passcode': 401,
+  'rate-limited': 429,
+  expired: 410,
+  revoked: 410,
+  'used-up': 410,
+  ended: 410,
+  'tailnet-only': 403,
 };
 
 export class ApiFailure extends HTTPException {
   constructor(
     readonly code: ApiErrorCode,
     message: string,
+    /** Rate-limited answers say when to try again (Retry-After). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(STATUS[code], { message });
   }
@@ -33,7 +46,10 @@ export class ApiFailure extends HTTPException {
 /** Never a stack trace to the client; unexpected errors are logged with their detail and answered generically. */
 export function errorHandler(log: Logger) {
   return function onError(err: Error, c: Context): Response {
-    if (err instanceof ApiFailure) return c.json({ error: { code: err.code, message: err.message } }, err.status);
+    if (err instanceof ApiFailure) {
+      if (err.retryAfterSeconds !== undefined) c.header('Retry-After', String(err.retryAfterSeconds));
+      return c.json({ error: { code: err.code, message: err.message } }, err.status);
+    }
     if (err instanceof ZodError) {
       const message = err.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
       return c.json({ error: { code: 'bad-request', message } }, 400);

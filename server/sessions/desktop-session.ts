@@ -1,9 +1,8 @@
 // A live remote-desktop session: one upstream connection, any number of viewers each with its own display stream, a grace period.
 import { randomUUID } from 'node:crypto';
 import type { SessionView } from '../../shared/api-types.js';
-import { GuacStatus, STAGE_OPCODE } from '../../shared/guac-status.js';
+import { GuacStatus, ROLE_OPCODE, STAGE_OPCODE, VIEWERS_OPCODE } from '../../shared/guac-status.js';
 import type { ConnectStage } from '../../shared/terminal-protocol.js';
-import type { Identity } from '../auth/identity.js';
 import { DisplayStream, type CursorImage } from '../guac/display-stream.js';
 import { encodeInstruction, type Instruction } from '../guac/instruction.js';
 import type { Logger } from '../log.js';
@@ -11,16 +10,15 @@ import type { HostFacts } from '../policy/can.js';
 import type { HostKeyStore, HostRecord } from '../store/types.js';
 import type { DesktopConnection, DisplayChange, OpenDesktop } from './desktop-connection.js';
 import { describeDesktopFailure } from './desktop-failure.js';
+import { canDrive, viewerInfo, type ViewerFacts } from './viewer.js';
 
 /** Guacamole's clipboard cap (guacd uses the same): larger pastes are refused, not truncated silently. */
 const MAX_CLIPBOARD_CHARS = 256 * 1024;
 /** Our outbound stream index for clipboard text: above the image streams (1..1000) so they never collide. */
 const CLIPBOARD_STREAM = 1001;
 
-export interface DesktopViewer {
-  readonly identity: Identity;
-  /** Read-only viewers (sharing, later) never reach the host with keys, mouse, size or clipboard. */
-  readonly canControl: boolean;
+/** Read-only viewers (role view) never reach the host with keys, mouse, size or clipboard; only the owner sets the size. */
+export interface DesktopViewer extends ViewerFacts {
   /** Sends one WebSocket message of whole instructions. */
   send(message: string): void;
   /** Bytes sent but not yet on the network: a browser that stops reading must not grow it without bound. */
@@ -90,10 +88,15 @@ export class DesktopSession {
   /** A viewer joins: the first one starts the connection (at its size); later ones get the current screen at once. */
   attach(viewer: DesktopViewer, size: { width: number; height: number }): void {
     if (this.isClosed) return viewer.close(GuacStatus.sessionClosed, 'the session has ended');
-    clearTimeout(this.detachTimer);
-    this.detachedUntil = null;
+    if (this.stage === 'created' && viewer.role !== 'owner') return viewer.close(GuacStatus.resourceNotFound, 'this session has not started');
+    if (canDrive(viewer)) {
+      clearTimeout(this.detachTimer);
+      this.detachedUntil = null;
+    }
     const state: ViewerState = { display: null, clipboard: null };
     this.viewers.set(viewer, state);
+    viewer.send(encodeInstruction(ROLE_OPCODE, viewer.role));
+    this.announceViewers();
     if (this.connection && this.painted) this.startDisplay(viewer, state);
     else if (this.stage === 'created') void this.connect(size);
     else viewer.send(encodeInstruction(STAGE_OPCODE, this.stage));
@@ -104,7 +107,31 @@ export class DesktopSession {
     if (!state) return;
     state.display?.close();
     this.viewers.delete(viewer);
-    if (this.viewers.size === 0 && !this.isClosed) this.startDetachTimer();
+    this.announceViewers();
+    // The session lives while someone who can drive it is attached; watchers alone do not keep it open.
+    if (![...this.viewers.keys()].some(canDrive) && !this.isClosed && this.detachedUntil === null) this.startDetachTimer();
+  }
+
+  /** Who is attached now, for the owner's list. */
+  viewerList() {
+    return [...this.viewers.keys()].map(viewerInfo);
+  }
+
+  /** Closes one viewer (the owner removed it, or its share link ended); the session goes on. */
+  removeViewer(viewerId: string, status: number, reason: string): boolean {
+    for (const viewer of this.viewers.keys()) {
+      if (viewer.id !== viewerId) continue;
+      viewer.close(status, reason);
+      this.detach(viewer);
+      return true;
+    }
+    return false;
+  }
+
+  private announceViewers(): void {
+    if (this.isClosed) return;
+    const message = encodeInstruction(VIEWERS_OPCODE, JSON.stringify(this.viewerList()));
+    for (const viewer of this.viewers.keys()) if (viewer.role === 'owner') viewer.send(message);
   }
 
   /** One instruction from a viewer's tunnel (pings are answered by the tunnel itself). */
@@ -117,19 +144,19 @@ export class DesktopSession {
         state.display?.syncEchoed(n(0));
         return;
       case 'key':
-        if (viewer.canControl && Number.isInteger(n(0))) this.connection?.key(n(0) >>> 0, ins.args[1] === '1' || ins.args[1] === 'true');
+        if (canDrive(viewer) && Number.isInteger(n(0))) this.connection?.key(n(0) >>> 0, ins.args[1] === '1' || ins.args[1] === 'true');
         return;
       case 'mouse': {
         const fb = this.connection?.framebuffer;
-        if (!viewer.canControl || !fb || ![0, 1, 2].every((i) => Number.isFinite(n(i)))) return;
+        if (!canDrive(viewer) || !fb || ![0, 1, 2].every((i) => Number.isFinite(n(i)))) return;
         this.connection!.pointer(clamp(n(0), 0, fb.width - 1), clamp(n(1), 0, fb.height - 1), n(2) & 0xff);
         return;
       }
       case 'size':
-        if (viewer.canControl && Number.isInteger(n(0)) && Number.isInteger(n(1))) this.connection?.resize(clamp(n(0), 64, 8192), clamp(n(1), 64, 8192));
+        if (viewer.role === 'owner' && Number.isInteger(n(0)) && Number.isInteger(n(1))) this.connection?.resize(clamp(n(0), 64, 8192), clamp(n(1), 64, 8192));
         return;
       case 'clipboard':
-        if (viewer.canControl && ins.args[1]?.startsWith('text/plain')) state.clipboard = { stream: ins.args[0] ?? '', chunks: [], size: 0 };
+        if (canDrive(viewer) && ins.args[1]?.startsWith('text/plain')) state.clipboard = { stream: ins.args[0] ?? '', chunks: [], size: 0 };
         return;
       case 'blob': {
         const clip = state.clipboard;
@@ -282,7 +309,9 @@ export class DesktopSession {
     const parts = [encodeInstruction('clipboard', CLIPBOARD_STREAM, 'text/plain')];
     for (let at = 0; at < data.length; at += 6048) parts.push(encodeInstruction('blob', CLIPBOARD_STREAM, data.subarray(at, at + 6048).toString('base64')));
     parts.push(encodeInstruction('end', CLIPBOARD_STREAM));
-    this.broadcast(parts.join(''));
+    // What is copied on the desktop (a password, say) goes only to those driving it, not to watchers.
+    const message = parts.join('');
+    for (const viewer of this.viewers.keys()) if (canDrive(viewer)) viewer.send(message);
   }
 
   private broadcast(message: string): void {

@@ -26,7 +26,7 @@ function memoryShell() {
 function recordingViewer() {
   const events: (string | TerminalServerMessage)[] = [];
   const viewer: TerminalViewer = {
-    id: 'v1', identity: ownerIdentity('browser'), canControl: true,
+    id: 'v1', identity: ownerIdentity('browser'), role: 'owner', linkId: null, since: 0,
     sendControl: (m) => events.push(m), sendOutput: (b) => events.push(Buffer.from(b).toString()),
     pauseInput: () => {}, resumeInput: () => {}, close: () => {},
   };

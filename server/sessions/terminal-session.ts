@@ -14,9 +14,25 @@ import { checkHostKey } from './host-key-check.js';
 import { PacedResumer } from './paced-resume.js';
 import { PendingQuestion } from './pending-question.js';
 import { ScreenMirror } from './screen-mirror.js';
-import type { TerminalViewer } from './viewer.js';
+import { canDrive, viewerInfo, type TerminalViewer } from './viewer.js';
 
 const TYPE_AHEAD_LIMIT_BYTES = 64 * 1024;
+/**
+ * A read-only viewer never slows the session: it is outside the flow gate, and once it has this much
+ * unacknowledged output it is skipped until it catches up, then repainted whole from the mirror.
+ */
+export const WATCHER_LAG_LIMIT_BYTES = 1024 * 1024;
+/** Below this a lagging watcher is repainted (the page acks every 32 KiB, so a smaller residue may never be acked). */
+const WATCHER_RESUME_BYTES = 64 * 1024;
+
+interface ViewerState {
+  /** Output that arrived while this viewer's first screen was being prepared. */
+  buffering: Uint8Array[] | null;
+  bufferedBytes: number;
+  /** Read-only viewers: bytes actually sent minus bytes acked, and whether output is being skipped. */
+  unacked: number;
+  lagging: boolean;
+}
 
 export interface TerminalSessionDeps {
   hostKeys: HostKeyStore;
@@ -33,7 +49,7 @@ export class TerminalSession {
   readonly id = randomUUID();
   readonly createdAt = Date.now();
   private stage: ConnectStage | 'closed' | 'created' = 'created';
-  private readonly viewers = new Map<TerminalViewer, { buffering: Uint8Array[] | null }>();
+  private readonly viewers = new Map<TerminalViewer, ViewerState>();
   private readonly gate: FlowGate<TerminalViewer>;
   private readonly abort = new AbortController();
   private shell: SshShell | undefined;
@@ -44,6 +60,7 @@ export class TerminalSession {
   private detachedUntil: number | null = null;
   private size = { cols: 80, rows: 24 };
   private outbox: Buffer[] = [];
+  private outboxBytes = 0;
   private outboxFlush: NodeJS.Immediate | undefined;
   private typeAhead: Uint8Array[] = [];
   private typeAheadBytes = 0;
@@ -86,54 +103,106 @@ export class TerminalSession {
     return { peakViewerBacklogBytes: this.gate.peakBacklog, mirrorQueuedBytes: this.mirror?.queuedBytes ?? 0, outputPaused: this.gate.isPaused };
   }
 
-  /** Attach a browser. The first attach opens the upstream shell at that browser's size. */
+  /** Who is attached now, for the owner's list. */
+  viewerList() {
+    return [...this.viewers.keys()].map(viewerInfo);
+  }
+
+  /** Closes one viewer (the owner removed it, or its share link ended); the session goes on. */
+  removeViewer(viewerId: string, code: number, reason: string): boolean {
+    for (const viewer of this.viewers.keys()) {
+      if (viewer.id !== viewerId) continue;
+      viewer.close(code, reason);
+      this.detach(viewer);
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Attach a browser. The first attach opens the upstream shell at that browser's size; later ones get the
+   * current screen at once (not a replay), then live output.
+   */
   attach(viewer: TerminalViewer, size: { cols: number; rows: number }): void {
     if (this.stage === 'closed') return viewer.close(CloseCode.sessionNotFound, 'this session has ended');
-    this.stopDetachTimer();
-    this.gate.add(viewer);
+    if (canDrive(viewer)) this.stopDetachTimer();
+    const watcher = viewer.role === 'view';
+    if (!watcher) this.gate.add(viewer);
     const attached = (restored: boolean, size: { cols: number; rows: number } = this.size): TerminalServerMessage => ({
-      type: 'attached', sessionId: this.id, hostId: this.host.id, hostName: this.host.name, restored, ...size,
+      type: 'attached', sessionId: this.id, hostId: this.host.id, hostName: this.host.name, restored, role: viewer.role, ...size,
     });
+    const state: ViewerState = { buffering: null, bufferedBytes: 0, unacked: 0, lagging: false };
     if (this.stage === 'created') {
-      this.viewers.set(viewer, { buffering: null });
+      if (viewer.role !== 'owner') return viewer.close(CloseCode.sessionNotFound, 'this session has not started');
+      this.viewers.set(viewer, state);
       this.size = size;
       viewer.sendControl(attached(false));
+      this.announceViewers();
       void this.start();
       return;
     }
     if (!this.shell || !this.mirror) {
       // Still connecting: show where we are and any question waiting for a person.
-      this.viewers.set(viewer, { buffering: null });
+      this.viewers.set(viewer, state);
       viewer.sendControl(attached(false));
       viewer.sendControl({ type: 'stage', stage: this.stage as ConnectStage });
-      if (this.question) viewer.sendControl(this.question.message);
+      if (this.question && canDrive(viewer)) viewer.sendControl(this.question.message);
+      this.announceViewers();
       return;
     }
-    // Live: buffer output from this instant, send the screen as it is now, then the buffered output.
-    const state = { buffering: [] as Uint8Array[] | null };
     this.viewers.set(viewer, state);
-    void this.mirror.snapshot().then((snap) => {
-      if (!this.viewers.has(viewer)) return;
+    this.announceViewers();
+    this.repaint(viewer, state, (snap) => {
       viewer.sendControl(attached(true, { cols: snap.cols, rows: snap.rows }));
-      const screen = new TextEncoder().encode(snap.data);
-      viewer.sendOutput(screen);
-      this.gate.sent(viewer, screen.length);
-      this.flushOutput(); // what others have not yet been sent is already in this viewer's buffer
-      for (const chunk of state.buffering ?? []) viewer.sendOutput(chunk);
-      state.buffering = null;
-      viewer.sendControl({ type: 'stage', stage: 'ready' });
-      if (viewer.canControl && (size.cols !== this.size.cols || size.rows !== this.size.rows)) this.resize(viewer, size.cols, size.rows);
+    }).then(() => {
+      if (viewer.role === 'owner' && (size.cols !== this.size.cols || size.rows !== this.size.rows)) this.resize(viewer, size.cols, size.rows);
     });
+  }
+
+  /**
+   * Live: buffer output from this instant, send the screen as it is now, then the buffered output. Used
+   * for a joining viewer and for a watcher that fell behind.
+   */
+  private async repaint(viewer: TerminalViewer, state: ViewerState, before: (snap: { cols: number; rows: number }) => void): Promise<void> {
+    state.buffering = [];
+    state.bufferedBytes = 0;
+    const snap = await this.mirror!.snapshot();
+    if (this.viewers.get(viewer) !== state) return;
+    before(snap);
+    const screen = new TextEncoder().encode(snap.data);
+    viewer.sendOutput(screen);
+    this.countSent(viewer, state, screen.length);
+    this.flushOutput(); // what others have not yet been sent is already in this viewer's buffer
+    for (const chunk of state.buffering ?? []) {
+      viewer.sendOutput(chunk);
+      if (viewer.role === 'view') state.unacked += chunk.length; // others were counted as it arrived
+    }
+    state.buffering = null;
+    viewer.sendControl({ type: 'stage', stage: 'ready' });
   }
 
   detach(viewer: TerminalViewer): void {
     if (!this.viewers.delete(viewer)) return;
     this.gate.remove(viewer);
-    if (this.viewers.size === 0 && !this.isClosed) this.startDetachTimer();
+    this.announceViewers();
+    // The session lives while someone who can drive it is attached; watchers alone do not keep it open.
+    if (![...this.viewers.keys()].some(canDrive) && !this.isClosed && this.detachedUntil === null) this.startDetachTimer();
+  }
+
+  /** The owner (and only the owner) learns who is watching. */
+  private announceViewers(): void {
+    if (this.isClosed) return;
+    const viewers = this.viewerList();
+    for (const viewer of this.viewers.keys()) if (viewer.role === 'owner') viewer.sendControl({ type: 'viewers', viewers });
+  }
+
+  private countSent(viewer: TerminalViewer, state: ViewerState, bytes: number): void {
+    if (viewer.role === 'view') state.unacked += bytes;
+    else this.gate.sent(viewer, bytes);
   }
 
   input(viewer: TerminalViewer, bytes: Uint8Array): void {
-    if (!viewer.canControl || this.isClosed) return;
+    if (!canDrive(viewer) || this.isClosed) return;
     if (!this.shell) {
       // Type-ahead: keys pressed while connecting reach the shell once it starts (bounded).
       if (this.typeAheadBytes + bytes.length <= TYPE_AHEAD_LIMIT_BYTES) {
@@ -149,19 +218,31 @@ export class TerminalSession {
     }
   }
 
+  /** The terminal size follows the owner; everyone else is told the new size and scales to fit. */
   resize(viewer: TerminalViewer, cols: number, rows: number): void {
-    if (!viewer.canControl) return;
+    if (viewer.role !== 'owner' || (cols === this.size.cols && rows === this.size.rows)) return;
     this.size = { cols, rows };
     this.shell?.resize(cols, rows);
     this.mirror?.resize(cols, rows);
+    this.flushOutput();
+    for (const other of this.viewers.keys()) if (other.role !== 'owner') other.sendControl({ type: 'size', cols, rows });
   }
 
   acknowledge(viewer: TerminalViewer, bytes: number): void {
-    this.gate.acked(viewer, bytes);
+    const state = this.viewers.get(viewer);
+    if (!state) return;
+    if (viewer.role !== 'view') return this.gate.acked(viewer, bytes);
+    state.unacked = Math.max(0, state.unacked - bytes);
+    if (state.lagging && state.unacked <= WATCHER_RESUME_BYTES && this.mirror) {
+      state.lagging = false;
+      state.unacked = 0;
+      this.flushOutput();
+      void this.repaint(viewer, state, () => viewer.sendControl({ type: 'resync' }));
+    }
   }
 
   answer(viewer: TerminalViewer, kind: 'hostkey-answer' | 'prompt-answer', answer: unknown): void {
-    if (!viewer.canControl || !this.question || this.question.expects !== kind) return;
+    if (!canDrive(viewer) || !this.question || this.question.expects !== kind) return;
     this.question.settle(answer);
   }
 
@@ -176,6 +257,7 @@ export class TerminalSession {
     this.viewers.clear();
     if (this.outboxFlush) clearImmediate(this.outboxFlush);
     this.outbox = [];
+    this.outboxBytes = 0;
     this.shell?.dispose();
     this.mirror?.dispose();
     this.log.info({ event: 'session.end', reason }, 'terminal session ended');
@@ -235,10 +317,26 @@ export class TerminalSession {
   private broadcastOutput(chunk: Buffer): void {
     this.mirror?.feed(chunk);
     for (const [viewer, state] of this.viewers) {
-      if (state.buffering) state.buffering.push(chunk);
-      this.gate.sent(viewer, chunk.length);
+      if (state.lagging) continue;
+      if (viewer.role === 'view') {
+        // A watcher's bytes count when actually sent (flushOutput, repaint): what it skips is never owed.
+        const pending = state.buffering ? state.bufferedBytes : this.outboxBytes;
+        if (state.unacked + pending + chunk.length > WATCHER_LAG_LIMIT_BYTES) {
+          // This watcher cannot keep up: stop sending it output; it is repainted once it has caught up.
+          state.lagging = true;
+          state.buffering = null;
+          continue;
+        }
+      } else {
+        this.gate.sent(viewer, chunk.length);
+      }
+      if (state.buffering) {
+        state.buffering.push(chunk);
+        state.bufferedBytes += chunk.length;
+      }
     }
     this.outbox.push(chunk);
+    this.outboxBytes += chunk.length;
     this.outboxFlush ??= setImmediate(() => this.flushOutput());
   }
 
@@ -248,12 +346,21 @@ export class TerminalSession {
     if (this.outbox.length === 0) return;
     const data = this.outbox.length === 1 ? this.outbox[0]! : Buffer.concat(this.outbox);
     this.outbox = [];
-    for (const [viewer, state] of this.viewers) if (!state.buffering) viewer.sendOutput(data);
+    this.outboxBytes = 0;
+    for (const [viewer, state] of this.viewers) {
+      if (state.buffering || state.lagging) continue;
+      viewer.sendOutput(data);
+      if (viewer.role === 'view') state.unacked += data.length;
+    }
   }
 
   private broadcast(message: TerminalServerMessage): void {
     this.flushOutput(); // keep output and control messages in the order they happened
-    for (const viewer of this.viewers.keys()) viewer.sendControl(message);
+    for (const viewer of this.viewers.keys()) {
+      // Questions (host key, password prompts) go only to those who may answer them.
+      if ((message.type === 'hostkey' || message.type === 'prompt') && !canDrive(viewer)) continue;
+      viewer.sendControl(message);
+    }
   }
 
   private setStage(stage: ConnectStage): void {

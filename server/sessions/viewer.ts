@@ -1,12 +1,35 @@
 // The contract between a live session and one attached browser connection (the WebSocket side implements it).
-import type { TerminalServerMessage } from '../../shared/terminal-protocol.js';
+import type { SessionViewerInfo } from '../../shared/share-types.js';
+import type { TerminalServerMessage, ViewerRole } from '../../shared/terminal-protocol.js';
 import type { Identity } from '../auth/identity.js';
 
-export interface TerminalViewer {
+/** What every kind of viewer (terminal or desktop) tells its session about itself. */
+export interface ViewerFacts {
   readonly id: string;
   readonly identity: Identity;
-  /** May type, resize and answer questions. (Read-only viewers arrive with share links.) */
-  readonly canControl: boolean;
+  /** owner: drives and sizes the session; control: a co-driver from a share link; view: read-only. */
+  readonly role: ViewerRole;
+  /** The share link this viewer came through; null for the session's owner. */
+  readonly linkId: string | null;
+  readonly since: number;
+}
+
+/** Keys, mouse, clipboard and answers reach the host only from these viewers (enforced by the session, not the page). */
+export function canDrive(viewer: ViewerFacts): boolean {
+  return viewer.role !== 'view';
+}
+
+export function viewerInfo(viewer: ViewerFacts): SessionViewerInfo {
+  return { id: viewer.id, name: viewer.identity.name, role: viewer.role, source: viewer.identity.device?.name ?? '', linkId: viewer.linkId, since: viewer.since };
+}
+
+/** Told when a viewer attaches and when its connection closes (share links keep their audit trail with these). */
+export interface ViewerHooks {
+  attached?(viewer: ViewerFacts): void;
+  detached?(viewer: ViewerFacts): void;
+}
+
+export interface TerminalViewer extends ViewerFacts {
   sendControl(message: TerminalServerMessage): void;
   sendOutput(bytes: Uint8Array): void;
   /** Flow control for the viewer's input direction: stop/start reading its messages. */

@@ -5,6 +5,7 @@ import { createDatabase } from './database.js';
 import { createHostKeyStore } from './host-keys.js';
 import { createHostStore } from './hosts.js';
 import { migrateToLatest } from './migrate.js';
+import { createShareStore } from './share-links.js';
 import type { Store } from './types.js';
 
 export * from './types.js';
@@ -33,6 +34,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     hosts: createHostStore(db, options.secretBox, now),
     hostKeys: createHostKeyStore(db, now),
     auth: createAuthStore(db),
+    shares: createShareStore(db),
     close: () => db.destroy(),
   };
 }

@@ -1,4 +1,5 @@
 // Kysely's view of the tables (as created by migrations/); timestamps are epoch milliseconds.
+import type { Generated } from 'kysely';
 import type { AuthMethod, HostProtocol } from '../../shared/api-types.js';
 
 export interface HostsTable {
@@ -56,6 +57,39 @@ export interface ApiTokensTable {
   owner_permissions: string | null;
 }
 
+export interface ShareLinksTable {
+  id: string;
+  token_hash: string;
+  kind: 'host' | 'session';
+  host_id: string;
+  host_name: string;
+  protocol: 'ssh' | 'vnc' | 'rdp';
+  session_id: string | null;
+  mode: 'view' | 'control';
+  audience: 'tailnet' | 'anyone';
+  label: string;
+  created_by: string;
+  created_by_name: string;
+  /** scrypt, "scrypt$<salt b64>$<hash b64>"; null when the link has no passcode. */
+  passcode_hash: string | null;
+  max_uses: number | null;
+  uses: Generated<number>;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+export interface ShareEventsTable {
+  id: string;
+  link_id: string;
+  at: number;
+  event: string;
+  actor: string;
+  source: string;
+  session_id: string | null;
+  detail: string;
+}
+
 export interface Database {
   hosts: HostsTable;
   host_keys: HostKeysTable;
@@ -63,4 +97,6 @@ export interface Database {
   login_links: LoginLinksTable;
   login_sessions: LoginSessionsTable;
   api_tokens: ApiTokensTable;
+  share_links: ShareLinksTable;
+  share_events: ShareEventsTable;
 }

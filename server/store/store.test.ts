@@ -321,5 +321,45 @@ for (const backend of [sqlite, postgres]) {
         expect((await store.auth.listApiTokens()).map((t) => t.name)).toEqual(['first', 'second']);
       });
     });
+
+    describe('share links', () => {
+      const link = (overrides: Partial<Parameters<Store['shares']['create']>[1]> = {}) => ({
+        kind: 'host' as const, hostId: 'h1', hostName: 'nas', protocol: 'ssh' as const, sessionId: null, mode: 'control' as const,
+        audience: 'anyone' as const, label: '', createdBy: 'owner', createdByName: 'Owner', passcodeHash: null, maxUses: 2,
+        createdAt: T0, expiresAt: T0 + 60_000, ...overrides,
+      });
+
+      it('finds a link by its token, keeping only the hash, and counts uses up to the limit', async () => {
+        const token = newSecretToken();
+        const created = await store.shares.create(token, link());
+        expect(await store.shares.findByToken(token)).toEqual(created);
+        expect(await store.shares.findByToken(newSecretToken())).toBeUndefined();
+        expect(await database.raw('select token_hash from share_links')).toEqual([{ token_hash: hashSecret(token) }]);
+        expect(await store.shares.claimUse(created.id, T0 + 1)).toBe(true);
+        expect(await store.shares.claimUse(created.id, T0 + 2)).toBe(true);
+        expect(await store.shares.claimUse(created.id, T0 + 3)).toBe(false);
+        expect((await store.shares.get(created.id))?.uses).toBe(2);
+      });
+
+      it('counts no use once expired or revoked, and revokes a host\'s live links', async () => {
+        const a = await store.shares.create(newSecretToken(), link({ maxUses: null }));
+        const b = await store.shares.create(newSecretToken(), link({ maxUses: null, expiresAt: T0 + 10 }));
+        const other = await store.shares.create(newSecretToken(), link({ hostId: 'h2' }));
+        expect(await store.shares.claimUse(b.id, T0 + 10)).toBe(false);
+        expect(await store.shares.revokeForHost('h1', T0 + 20)).toEqual([a.id]);
+        expect(await store.shares.claimUse(a.id, T0 + 21)).toBe(false);
+        expect(await store.shares.revoke(a.id, T0 + 22)).toBe(false);
+        expect((await store.shares.get(a.id))?.revokedAt).toBe(T0 + 20);
+        expect((await store.shares.list('owner')).map((l) => l.id).sort()).toEqual([a.id, b.id, other.id].sort());
+        expect(await store.shares.list('someone-else')).toEqual([]);
+      });
+
+      it('keeps a link\'s events in the order they happened, even within one millisecond', async () => {
+        const created = await store.shares.create(newSecretToken(), link());
+        const kinds = ['created', 'opened', 'joined', 'left', 'revoked'];
+        for (const event of kinds) await store.shares.addEvent({ linkId: created.id, at: T0, event, actor: 'a', source: 's', sessionId: null, detail: '' });
+        expect((await store.shares.listEvents(created.id)).map((e) => e.event)).toEqual(kinds);
+      });
+    });
   });
 }

@@ -106,11 +106,66 @@ export interface AuthStore {
   deleteApiToken(id: string): Promise<boolean>;
 }
 
+/** A share link as stored: the token itself is never kept, only its hash. */
+export interface ShareLinkRecord {
+  id: string;
+  kind: 'host' | 'session';
+  hostId: string;
+  hostName: string;
+  protocol: 'ssh' | 'vnc' | 'rdp';
+  sessionId: string | null;
+  mode: 'view' | 'control';
+  audience: 'tailnet' | 'anyone';
+  label: string;
+  createdBy: string;
+  createdByName: string;
+  passcodeHash: string | null;
+  maxUses: number | null;
+  uses: number;
+  createdAt: number;
+  expiresAt: number;
+  revokedAt: number | null;
+}
+
+export type NewShareLink = Omit<ShareLinkRecord, 'id' | 'uses' | 'revokedAt'>;
+
+export interface ShareEventRecord {
+  linkId: string;
+  at: number;
+  event: string;
+  actor: string;
+  source: string;
+  sessionId: string | null;
+  detail: string;
+}
+
+export interface ShareStore {
+  /** Stores the link under the hash of `token`. */
+  create(token: string, link: NewShareLink): Promise<ShareLinkRecord>;
+  findByToken(token: string): Promise<ShareLinkRecord | undefined>;
+  get(id: string): Promise<ShareLinkRecord | undefined>;
+  /** Newest first; only `createdBy`'s links when given. */
+  list(createdBy?: string): Promise<ShareLinkRecord[]>;
+  /**
+   * Counts one use, only if the link is still usable at `now` (not revoked, not expired, uses left): one
+   * conditional UPDATE, so two guests racing for the last use cannot both win.
+   */
+  claimUse(id: string, now: number): Promise<boolean>;
+  /** Returns false when the link did not exist or was already revoked. */
+  revoke(id: string, now: number): Promise<boolean>;
+  /** Revokes every live link to a host (it was removed or changed address); returns their ids. */
+  revokeForHost(hostId: string, now: number): Promise<string[]>;
+  addEvent(event: ShareEventRecord): Promise<void>;
+  /** Oldest first. */
+  listEvents(linkId: string): Promise<ShareEventRecord[]>;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   readonly hosts: HostStore;
   readonly hostKeys: HostKeyStore;
   readonly auth: AuthStore;
+  readonly shares: ShareStore;
   close(): Promise<void>;
 }
 

@@ -214,9 +214,13 @@ describe('tailnet mode: Funnel reaches only guest routes', () => {
     expect((await tg.as('admin').request('GET', '/api/me', { headers: funnel })).status).toBe(403);
   });
 
-  it('lets a guest route through the guard (it answers 404 until share links exist)', async () => {
-    const res = await tg.as('127.0.0.1').request('GET', '/share/abc', { headers: funnel });
-    expect(res.status).toBe(404);
+  it('lets the guest page and the guest API through the guard', async () => {
+    const page = await tg.as('127.0.0.1').request('GET', '/share/', { headers: funnel });
+    expect(page.status).toBe(200);
+    expect(String(page.headers['content-type'])).toMatch(/text\/html/);
+    const open = await tg.as('127.0.0.1').request<{ error: { code: string } }>('POST', '/share/api/open', { headers: funnel, body: { token: 'x'.repeat(43) } });
+    expect(open.status).toBe(404);
+    expect(open.body.error.code).toBe('not-found');
   });
 
   it('refuses a terminal WebSocket upgrade', async () => {

@@ -42,7 +42,12 @@ export async function hostsFileLookup(name: string): Promise<string> {
   throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${name}`), { code: 'ENOTFOUND' });
 }
 
-export async function startTestGateway(overrides: Partial<GatewayConfig> = {}, connectTimeoutMs = 5_000): Promise<TestGateway> {
+export interface TestGatewayOptions {
+  /** The clock share links expire by (GatewayOptions.now); real time when omitted. */
+  now?: () => number;
+}
+
+export async function startTestGateway(overrides: Partial<GatewayConfig> = {}, connectTimeoutMs = 5_000, options: TestGatewayOptions = {}): Promise<TestGateway> {
   const dataDir = mkdtempSync(join(tmpdir(), 'porthole-test-'));
   const { log, logText } = capturedLog();
   const config = embeddedConfig(dataDir, { detachGraceMs: 60_000, ...overrides });
@@ -50,6 +55,7 @@ export async function startTestGateway(overrides: Partial<GatewayConfig> = {}, c
     log,
     connectTimeoutMs,
     lookup: hostsFileLookup,
+    now: options.now,
   });
   const url = gateway.url;
   const origin = url;

@@ -8,6 +8,8 @@ export class ApiRequestError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** From a 429's Retry-After header: how many seconds to wait before trying again. */
+    readonly retryAfterSeconds: number | null = null,
   ) {
     super(message);
     this.name = 'ApiRequestError';
@@ -69,7 +71,8 @@ async function toError(response: Response): Promise<ApiRequestError> {
   }
   const code = payload?.error?.code ?? `http-${response.status}`;
   const message = payload?.error?.message ?? `The gateway answered ${response.status} ${response.statusText}`.trim();
-  return new ApiRequestError(response.status, code, message);
+  const retryAfter = Number(response.headers.get('retry-after'));
+  return new ApiRequestError(response.status, code, message, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null);
 }
 
 /** A message for a caught error that is fine to show a person. */

@@ -10,6 +10,7 @@ import type {
   SessionView,
   UpdateHostRequest,
 } from '../../shared/api-types';
+import type { CreatedShareLink, CreateShareInput, ShareEventView, ShareLinkView } from '../../shared/share-types';
 import { request, type RequestOptions } from './client';
 
 export { ApiRequestError, errorText, onUnauthorized } from './client';
@@ -41,6 +42,14 @@ export const api = {
     request<PeerView>('POST', `/api/tailnet/peers/${id(peerId)}/host-key/accept`, { fingerprint }),
   forgetPeerHostKey: (peerId: string) => request<void>('DELETE', `/api/tailnet/peers/${id(peerId)}/host-key`),
   endSession: (sessionId: string) => request<void>('DELETE', `/api/sessions/${id(sessionId)}`),
+  /** The owner cuts one viewer (a guest or a watcher) off their session. */
+  removeViewer: (sessionId: string, viewerId: string) => request<void>('DELETE', `/api/sessions/${id(sessionId)}/viewers/${id(viewerId)}`),
+
+  listShares: (options?: RequestOptions) => request<ShareLinkView[]>('GET', '/api/shares', undefined, options),
+  createShare: (body: CreateShareInput) => request<CreatedShareLink>('POST', '/api/shares', body),
+  revokeShare: (linkId: string) => request<void>('DELETE', `/api/shares/${id(linkId)}`),
+  shareEvents: (linkId: string) => request<ShareEventView[]>('GET', `/api/shares/${id(linkId)}/events`),
+  removeShareGuest: (linkId: string, viewerId: string) => request<void>('DELETE', `/api/shares/${id(linkId)}/guests/${id(viewerId)}`),
 
   listTokens: () => request<ApiTokenView[]>('GET', '/api/tokens'),
   createToken: (name: string) => request<CreatedApiToken>('POST', '/api/tokens', { name }),

@@ -1,91 +1,39 @@
-// The desktop page (/desktop?host=ID or ?session=ID): toolbar, the remote screen, and the clipboard panel.
+// The desktop page (/desktop?host=ID or ?session=ID): toolbar, the remote screen, the clipboard panel, and who is watching.
 import type { SessionView } from '../../shared/api-types';
 import { api, errorText } from '../api';
 import { navigate } from '../router';
+import { createSessionTools } from '../shares/session-tools';
+import type { SessionViewerInfo } from '../../shared/share-types';
 import type { Page } from '../shell';
 import { h } from '../ui/dom';
 import { icon } from '../ui/icons';
 import { toast } from '../ui/toast';
-import { DesktopView, KEY_COMBOS, KEYSYM, type DesktopState } from './desktop-view';
+import { createDesktopToolbar } from './desktop-toolbar';
+import { DesktopView, sessionEndpoint, type DesktopState } from './desktop-view';
 
-export function desktopPage(query: URLSearchParams): Page {
+/** `canShare`: show "Share this session" (the person's grants allow sharing at all). */
+export function desktopPage(query: URLSearchParams, canShare: boolean): Page {
   const hostId = query.get('host');
   const sessionId = query.get('session');
-  const title = h('h1', { class: 'desktop-title' }, 'Desktop');
-  const status = h('span', { class: 'badge desktop-status', 'aria-live': 'polite' }, 'Connecting…');
   const stage = h('div', { class: 'desktop-stage' });
-  const clipboardText = h('textarea', { class: 'textarea desktop-clipboard-text', id: 'desktop-clipboard', spellcheck: 'false', placeholder: 'Text here is sent to the remote clipboard; text copied there shows up here.' });
-  const clipboardPanel = h(
-    'aside',
-    { class: 'card desktop-clipboard', hidden: true, 'aria-label': 'Clipboard' },
-    h('label', { for: 'desktop-clipboard', class: 'label' }, 'Clipboard'),
-    clipboardText,
-    h('div', { class: 'row' }, h('button', { type: 'button', class: 'btn btn-sm btn-primary', onclick: () => sendClipboard() }, 'Send to desktop'), h('span', { class: 'hint' }, 'Up to 256 KiB of text')),
-  );
-  const button = (label: string, iconName: Parameters<typeof icon>[0], onclick: () => void, extra: Record<string, string> = {}) =>
-    h('button', { type: 'button', class: 'btn btn-ghost btn-sm', title: label, 'aria-label': label, onclick, ...extra }, icon(iconName, 16), h('span', { class: 'btn-label' }, label));
-  // A toggle: pressed = scaled to fit the window; released = one remote pixel per screen pixel (scroll to pan).
-  const fitButton = button('Fit to window', 'search', () => {
-    if (!view) return;
-    view.setFit(!view.isFit);
-    fitButton.setAttribute('aria-pressed', String(view.isFit));
-    fitButton.title = view.isFit ? 'Fit to window (on): click for actual size' : 'Actual size: click to fit the window';
-  }, { 'aria-pressed': 'true' });
-  const toolbar = h(
-    'div',
-    { class: 'desktop-toolbar', role: 'toolbar', 'aria-label': 'Desktop controls' },
-    h('a', { class: 'btn btn-ghost btn-sm', href: '/hosts', 'aria-label': 'Back to hosts' }, icon('up', 16)),
-    title,
-    status,
-    h('span', { class: 'spacer' }),
-    fitButton,
-    button('Ctrl+Alt+Del', 'key', () => view?.sendCombo([KEYSYM.ctrl, KEYSYM.alt, KEYSYM.del])),
-    keysMenu(),
-    button('Clipboard', 'copy', () => {
-      clipboardPanel.hidden = !clipboardPanel.hidden;
-      if (!clipboardPanel.hidden) clipboardText.focus();
-    }),
-    button('Full screen', 'upload', () => void toggleFullscreen()),
-    button('Disconnect', 'close', () => void endSession()),
-  );
-  const el = h('div', { class: 'desktop-page' }, toolbar, h('div', { class: 'desktop-body' }, stage, clipboardPanel));
+  const tools = createSessionTools(canShare);
+  const toolbar = createDesktopToolbar({
+    view: () => view,
+    fullscreenTarget: () => el,
+    start: h('a', { class: 'btn btn-ghost btn-sm', href: '/hosts', 'aria-label': 'Back to hosts' }, icon('up', 16)),
+    middle: [tools.el],
+    disconnect: { label: 'Disconnect', run: () => void endSession() },
+  });
+  const el = h('div', { class: 'desktop-page' }, toolbar.el, h('div', { class: 'desktop-body' }, stage, toolbar.clipboardPanel));
   let view: DesktopView | null = null;
   let session: SessionView | null = null;
+  let state: DesktopState = 'connecting';
+  let viewers: SessionViewerInfo[] = [];
   let disposed = false;
 
-  /** More combos in a small menu; a native <details> keeps it keyboard- and screen-reader-friendly. */
-  function keysMenu(): HTMLElement {
-    const menu = h('details', { class: 'desktop-keys' });
-    menu.append(
-      h('summary', { class: 'btn btn-ghost btn-sm', title: 'Send a key combination', 'aria-label': 'Send a key combination' }, icon('down', 16), h('span', { class: 'btn-label' }, 'Keys')),
-      h(
-        'div',
-        { class: 'card desktop-keys-list', role: 'menu' },
-        KEY_COMBOS.map((combo) =>
-          h('button', { type: 'button', class: 'btn btn-ghost btn-sm', role: 'menuitem', onclick: () => ((menu.open = false), view?.sendCombo(combo.keys)) }, combo.label),
-        ),
-      ),
-    );
-    return menu;
-  }
-
-  function setStatus(state: DesktopState, detail?: string): void {
-    const text = { connecting: 'Connecting…', connected: 'Connected', failed: 'Failed', closed: 'Disconnected' }[state];
-    status.textContent = text;
-    status.className = `badge desktop-status ${state === 'connected' ? 'badge-ok' : state === 'failed' ? 'badge-warn' : ''}`;
-    if (detail && state === 'failed') status.title = detail;
-  }
-
-  function sendClipboard(): void {
-    view?.sendClipboard(clipboardText.value);
-    toast('Sent to the remote clipboard', 'success', 1500);
-    view?.focus();
-  }
-
-  async function toggleFullscreen(): Promise<void> {
-    if (document.fullscreenElement) await document.exitFullscreen();
-    else await el.requestFullscreen().catch(() => toast('Full screen is not allowed here', 'error'));
-    view?.focus();
+  function updateTools(): void {
+    const owner = view?.viewerRole === 'owner';
+    tools.update(session && owner ? { sessionId: session.id, hostName: session.hostName, protocol: session.protocol, viewers, live: state === 'connected' } : null);
   }
 
   async function endSession(): Promise<void> {
@@ -95,18 +43,31 @@ export function desktopPage(query: URLSearchParams): Page {
 
   function attach(s: SessionView): void {
     session = s;
-    title.textContent = s.hostName;
+    toolbar.setTitle(s.hostName);
     document.title = `${s.hostName} · Porthole`;
     view?.dispose();
-    view = new DesktopView(s.id, s.hostName, {
-      stateChanged: setStatus,
-      remoteClipboard: (text) => {
-        clipboardText.value = text;
+    viewers = [];
+    view = new DesktopView(sessionEndpoint(s.id), s.hostName, {
+      stateChanged: (next, detail) => {
+        state = next;
+        if (next !== 'connected') viewers = [];
+        toolbar.setStatus(next, detail);
+        updateTools();
       },
+      remoteClipboard: (text) => toolbar.setRemoteClipboard(text),
       reconnect: () => void open(),
+      role: (role) => {
+        toolbar.setRole(role);
+        updateTools();
+      },
+      viewers: (list) => {
+        viewers = list;
+        updateTools();
+      },
     });
-    fitButton.setAttribute('aria-pressed', 'true');
+    toolbar.resetFit();
     stage.replaceChildren(view.el);
+    updateTools();
   }
 
   /** A fresh session for a host; Reconnect re-attaches to the same one while it lives (its grace period). */

@@ -1,6 +1,8 @@
 // One remote desktop in the page: guacamole-common-js over our tunnel, scaled to fit or 1:1, with keyboard, mouse and clipboard.
 import Guacamole from 'guacamole-common-js';
-import { STAGE_OPCODE } from '../../shared/guac-status';
+import { ROLE_OPCODE, STAGE_OPCODE, VIEWERS_OPCODE } from '../../shared/guac-status';
+import type { SessionViewerInfo } from '../../shared/share-types';
+import type { ViewerRole } from '../../shared/terminal-protocol';
 import { CONNECT_STAGES, type ConnectStage } from '../../shared/terminal-kinds';
 import { h } from '../ui/dom';
 import { icon } from '../ui/icons';
@@ -12,7 +14,22 @@ export interface DesktopViewHooks {
   stateChanged(state: DesktopState, detail?: string): void;
   remoteClipboard(text: string): void;
   reconnect(): void;
+  /** From `porthole-role`: a `view` page sends no input at all, and only an owner asks for a size. */
+  role?(role: ViewerRole): void;
+  /** From `porthole-viewers` (owner only): who is attached now. */
+  viewers?(viewers: SessionViewerInfo[]): void;
+  /** Return true when the page explains the end itself (a guest's "link revoked"), so the view shows no card of its own. */
+  explainEnd?(state: 'failed' | 'closed', detail: string): boolean;
 }
+
+/** Where a desktop's tunnel goes: the owner's session URL, or the guest URL with a pass in the connect data. */
+export interface DesktopEndpoint {
+  tunnelUrl: string;
+  /** The tunnel's connect query for the size this page would like. */
+  connectData(size: { width: number; height: number }): string;
+}
+
+const ROLES: readonly ViewerRole[] = ['owner', 'control', 'view'];
 
 /** X11 keysyms of the modifier keys, for the combos a browser would swallow (Ctrl+Alt+Del, Alt+Tab...). */
 export const KEYSYM = { ctrl: 0xffe3, alt: 0xffe9, del: 0xffff, tab: 0xff09, esc: 0xff1b, super: 0xffeb, f4: 0xffc1, backspace: 0xff08, print: 0xff61 } as const;
@@ -32,6 +49,11 @@ export function desktopTunnelUrl(sessionId: string, loc: Location = location): s
   return `${loc.protocol === 'https:' ? 'wss:' : 'ws:'}//${loc.host}/api/sessions/${encodeURIComponent(sessionId)}/desktop`;
 }
 
+/** The owner's endpoint for a session. */
+export function sessionEndpoint(sessionId: string): DesktopEndpoint {
+  return { tunnelUrl: desktopTunnelUrl(sessionId), connectData: ({ width, height }) => `width=${width}&height=${height}` };
+}
+
 export class DesktopView {
   readonly el: HTMLElement;
   private readonly screen: HTMLElement;
@@ -41,11 +63,12 @@ export class DesktopView {
   private readonly failure: HTMLElement;
   private fit = true;
   private state: DesktopState = 'connecting';
+  private role: ViewerRole = 'owner';
   private readonly resizeObserver: ResizeObserver;
   private resizeTimer: number | undefined;
 
   constructor(
-    readonly sessionId: string,
+    endpoint: DesktopEndpoint,
     readonly hostName: string,
     private readonly hooks: DesktopViewHooks,
   ) {
@@ -53,7 +76,7 @@ export class DesktopView {
     this.failure = h('div', { class: 'stage-overlay', hidden: true });
     this.el = h('div', { class: 'desktop-view' }, this.screen, this.overlay.el, this.failure);
 
-    const tunnel = new Guacamole.WebSocketTunnel(desktopTunnelUrl(sessionId));
+    const tunnel = new Guacamole.WebSocketTunnel(endpoint.tunnelUrl);
     this.client = new Guacamole.Client(tunnel);
     // Our stage instruction arrives before the first frame; the stock client would ignore it.
     const handle = tunnel.oninstruction;
@@ -61,6 +84,19 @@ export class DesktopView {
       if (opcode === STAGE_OPCODE) {
         const stage = String(args[0]) as ConnectStage;
         if ((CONNECT_STAGES as readonly string[]).includes(stage)) this.overlay.setStage(stage);
+        return;
+      }
+      if (opcode === ROLE_OPCODE) {
+        const role = String(args[0]) as ViewerRole;
+        if (ROLES.includes(role)) this.setRole(role);
+        return;
+      }
+      if (opcode === VIEWERS_OPCODE) {
+        try {
+          this.hooks.viewers?.(JSON.parse(String(args[0])) as SessionViewerInfo[]);
+        } catch {
+          console.warn('porthole: ignored a viewer list that is not JSON');
+        }
         return;
       }
       handle?.(opcode, args);
@@ -85,25 +121,29 @@ export class DesktopView {
 
     const mouse = new Guacamole.Mouse(this.screen);
     mouse.onEach(['mousedown', 'mousemove', 'mouseup'], (e) => {
-      if (this.state !== 'connected') return;
+      if (this.state !== 'connected' || this.role === 'view') return;
       this.screen.focus({ preventScroll: true });
       this.client.sendMouseState((e as Guacamole.Mouse.Event).state, true);
     });
     // Keys go to the desktop only while it has focus, so the page's own fields keep working.
     this.keyboard = new Guacamole.Keyboard(this.screen);
     this.keyboard.onkeydown = (keysym) => {
-      if (this.state === 'connected') this.client.sendKeyEvent(1, keysym);
+      if (this.state === 'connected' && this.role !== 'view') this.client.sendKeyEvent(1, keysym);
       return false;
     };
     this.keyboard.onkeyup = (keysym) => {
-      if (this.state === 'connected') this.client.sendKeyEvent(0, keysym);
+      if (this.state === 'connected' && this.role !== 'view') this.client.sendKeyEvent(0, keysym);
     };
 
     this.resizeObserver = new ResizeObserver(() => this.onContainerResize());
     this.resizeObserver.observe(this.screen);
     this.overlay.show(hostName);
-    const { width, height } = this.targetSize();
-    this.client.connect(`width=${width}&height=${height}`);
+    this.client.connect(endpoint.connectData(this.targetSize()));
+  }
+
+  /** What this page may do on the desktop, as the server said. */
+  get viewerRole(): ViewerRole {
+    return this.role;
   }
 
   get isFit(): boolean {
@@ -122,13 +162,14 @@ export class DesktopView {
 
   /** Presses and releases a combination in order (e.g. Ctrl+Alt+Del), which the local OS would otherwise catch. */
   sendCombo(keysyms: number[]): void {
-    if (this.state !== 'connected') return;
+    if (this.state !== 'connected' || this.role === 'view') return;
     for (const k of keysyms) this.client.sendKeyEvent(1, k);
     for (const k of [...keysyms].reverse()) this.client.sendKeyEvent(0, k);
     this.focus();
   }
 
   sendClipboard(text: string): void {
+    if (this.role === 'view') return;
     const stream = this.client.createClipboardStream('text/plain');
     const writer = new Guacamole.StringWriter(stream);
     writer.sendText(text);
@@ -162,6 +203,10 @@ export class DesktopView {
       this.focus();
     } else if (state === 'failed' || state === 'closed') {
       this.overlay.hide();
+      if (this.hooks.explainEnd?.(state, detail ?? '')) {
+        this.hooks.stateChanged(state, detail);
+        return;
+      }
       this.failure.replaceChildren(
         h(
           'div',
@@ -174,6 +219,12 @@ export class DesktopView {
       this.failure.hidden = false;
     }
     this.hooks.stateChanged(state, detail);
+  }
+
+  private setRole(role: ViewerRole): void {
+    this.role = role;
+    this.el.classList.toggle('is-read-only', role === 'view');
+    this.hooks.role?.(role);
   }
 
   private targetSize(): { width: number; height: number } {
@@ -196,7 +247,8 @@ export class DesktopView {
     // Ask the remote desktop to follow the window once resizing settles (servers that cannot just get scaled).
     window.clearTimeout(this.resizeTimer);
     this.resizeTimer = window.setTimeout(() => {
-      if (this.state !== 'connected' || !this.fit) return;
+      // Only the owner sizes the remote screen; everyone else scales what the owner sees.
+      if (this.state !== 'connected' || !this.fit || this.role !== 'owner') return;
       const { width, height } = this.targetSize();
       this.client.sendSize(width, height);
     }, 400);

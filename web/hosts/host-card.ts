@@ -19,6 +19,8 @@ export interface HostCardHooks {
   edit(host: HostView): void;
   remove(host: HostView): void;
   changed(): void;
+  /** Present when the person may share: a "Share…" button opens the share dialog for this host. */
+  share?(host: HostView): void;
 }
 
 function target(host: HostView): string {
@@ -83,6 +85,13 @@ function cardShell(host: HostView, hooks: HostCardHooks, action: HTMLElement): H
       },
       hooks.changed,
     ),
-    h('div', { class: 'host-actions' }, action),
+    h(
+      'div',
+      { class: 'host-actions' },
+      action,
+      hooks.share && host.canOpen.includes(host.protocol)
+        ? h('button', { type: 'button', class: 'btn host-share', title: 'Share a link to this host', 'aria-label': `Share ${host.name}…`, onclick: () => hooks.share?.(host) }, icon('link', 16), h('span', { class: 'btn-label' }, 'Share…'))
+        : null,
+    ),
   );
 }

@@ -8,6 +8,7 @@ import { h, replaceChildren } from '../ui/dom';
 import { runConfirmed } from '../ui/confirmed-action';
 import { icon } from '../ui/icons';
 import { toast } from '../ui/toast';
+import { openShareDialog } from '../shares/share-dialog';
 import { accessNotice, hasNoAccess } from './access-notice';
 import { hostCard } from './host-card';
 import { openHostForm } from './host-form';
@@ -129,6 +130,7 @@ export function hostsPage({ workspace, me }: { workspace: TerminalWorkspace; me:
           edit: (hv) => void edit(hv),
           remove: (hv) => void remove(hv),
           changed: () => void load(),
+          share: me.permissions.share ? (hv) => void openShareDialog({ kind: 'host', hostId: hv.id, hostName: hv.name, protocol: hv.protocol }) : undefined,
         }),
       ),
     );

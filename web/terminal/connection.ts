@@ -19,6 +19,15 @@ export type ConnectionState =
   /** Over for good: `code` is from shared/close-codes.ts (or what the probe found). */
   | { kind: 'closed'; code: number; reason: string };
 
+/** Where to open the socket, given the size the terminal starts at (the owner's session URL, or a guest's pass URL). */
+export type SocketUrlBuilder = (size: { cols: number; rows: number }) => string;
+
+/** The owner's socket for `sessionId`. */
+export const sessionSocket =
+  (sessionId: string): SocketUrlBuilder =>
+  ({ cols, rows }) =>
+    terminalSocketUrl(sessionId, cols, rows);
+
 export interface ConnectionHooks {
   size(): { cols: number; rows: number };
   /** Write `bytes` to the terminal and call `parsed` once xterm.js has consumed them. */
@@ -44,6 +53,7 @@ export class TerminalConnection {
   constructor(
     readonly sessionId: string,
     private readonly hooks: ConnectionHooks,
+    private readonly socketUrl: SocketUrlBuilder = sessionSocket(sessionId),
   ) {
     window.addEventListener('online', this.onOnline);
   }
@@ -55,7 +65,7 @@ export class TerminalConnection {
     this.acks.reset();
     this.sent = this.hooks.size();
     this.hooks.state({ kind: 'connecting', attempt: this.attempt });
-    const ws = new WebSocket(terminalSocketUrl(this.sessionId, this.sent.cols, this.sent.rows));
+    const ws = new WebSocket(this.socketUrl(this.sent));
     ws.binaryType = 'arraybuffer';
     this.ws = ws;
     ws.onopen = () => gen === this.generation && this.hooks.state({ kind: 'open' });
@@ -77,6 +87,7 @@ export class TerminalConnection {
     this.sendBytes(Uint8Array.from(data, (c) => c.charCodeAt(0) & 0xff));
   }
 
+  /** Only an owner's page calls this: a guest keeps the owner's size (the server ignores theirs anyway). */
   resize(cols: number, rows: number): void {
     if (cols === this.sent.cols && rows === this.sent.rows) return;
     this.sent = { cols, rows };

@@ -17,6 +17,8 @@ export interface TabBarHooks {
   select(tab: TerminalTab): void;
   close(tab: TerminalTab): void;
   help(): void;
+  /** Controls for the active session (who is watching, Share), shown at the strip's end. */
+  tools?: HTMLElement;
 }
 
 export interface TabBar {
@@ -31,6 +33,8 @@ export function createTabBar(hooks: TabBarHooks): TabBar {
     { class: 'tabbar' },
     list,
     h('a', { class: 'btn btn-ghost btn-icon btn-sm tab-add', href: '/hosts', title: 'Open another host', 'aria-label': 'Open another host' }, icon('plus', 16)),
+    h('span', { class: 'spacer' }),
+    hooks.tools ?? null,
     h('button', { type: 'button', class: 'btn btn-ghost btn-sm tab-help', title: 'Keyboard shortcuts', onclick: () => hooks.help() }, h('kbd', null, '?')),
   );
 

@@ -1,6 +1,7 @@
 // One tab = one session: its xterm.js, its socket, and the panels and questions shown over it.
 import { CloseCode } from '../../shared/close-codes';
-import type { TerminalServerMessage } from '../../shared/terminal-protocol';
+import type { SessionViewerInfo } from '../../shared/share-types';
+import type { TerminalServerMessage, ViewerRole } from '../../shared/terminal-protocol';
 import { api, errorText } from '../api';
 import { navigate } from '../router';
 import { h, uid } from '../ui/dom';
@@ -9,11 +10,11 @@ import { TerminalConnection, type ConnectionState } from './connection';
 import { probeSession } from './session-probe';
 import { createTerminal, type TerminalKit } from './create-terminal';
 import { closeNotice, errorNotice, exitNotice, type EndActions, type EndNotice } from './end-notices';
-import { watchFit } from './fit-watcher';
 import { keySequence, withCtrl } from './key-sequences';
 import { createBanner, createNotice, createStageOverlay } from './overlays';
 import { Questions } from './questions';
 import { createSearchBar } from './search-bar';
+import { TerminalSizing } from './terminal-sizing';
 import { createTouchKeys } from './touch-keys';
 
 /** idle: restored from the server list but not attached yet; elsewhere: another browser tab took it. */
@@ -35,7 +36,13 @@ export interface TabHooks {
 export class TerminalTab {
   readonly el: HTMLElement;
   status: TabStatus = 'idle';
+  /** Owner here; another role only when this page watches someone else's session. */
+  role: ViewerRole = 'owner';
+  /** Who is attached to this session (sent to the owner on every join and leave). */
+  viewers: SessionViewerInfo[] = [];
   private readonly kit: TerminalKit;
+  private readonly sizing: TerminalSizing;
+  private opened = false;
   private readonly host = h('div', { class: 'term-host' });
   private readonly stage = createStageOverlay(() => this.hooks.requestClose(this));
   private readonly notice = createNotice();
@@ -46,7 +53,6 @@ export class TerminalTab {
   );
   private conn: TerminalConnection | null = null;
   private readonly questions = new Questions();
-  private stopFit: (() => void) | null = null;
   /** An `error` or `exit` message already explained the end; the close that follows adds nothing. */
   private explained = false;
   private everLive = false;
@@ -65,6 +71,7 @@ export class TerminalTab {
   ) {
     this.everLive = alreadyReady;
     this.kit = createTerminal({ openSearch: () => search.open(), isWorkspaceKey: (ev) => hooks.isWorkspaceKey(ev) });
+    this.sizing = new TerminalSizing(this.host, this.kit);
     const search = createSearchBar(this.kit.search, () => this.kit.term.focus());
     const screen = h('div', { class: 'pane-screen' }, this.host, search.el, this.stage.el, this.banner.el, this.notice.el);
     this.el = h('div', { class: 'pane', id: uid('pane'), role: 'tabpanel', hidden: true }, screen, this.touchKeys.el);
@@ -75,9 +82,10 @@ export class TerminalTab {
       void this.kit.copySelection();
     });
     // Where a keystroke travels: xterm.js onData -> TextEncoder -> binary frame (connection.ts) -> gateway -> pty.
-    this.kit.term.onData((data) => this.conn?.sendInput(this.touchKeys.takeCtrl() ? withCtrl(data) : data));
-    this.kit.term.onBinary((data) => this.conn?.sendBinaryString(data));
-    this.kit.term.onResize(({ cols, rows }) => this.conn?.resize(cols, rows));
+    this.kit.term.onData((data) => this.role !== 'view' && this.conn?.sendInput(this.touchKeys.takeCtrl() ? withCtrl(data) : data));
+    this.kit.term.onBinary((data) => this.role !== 'view' && this.conn?.sendBinaryString(data));
+    // Only the owner sizes the pty; everyone else follows the owner's size (terminal-sizing.ts).
+    this.kit.term.onResize(({ cols, rows }) => this.sizing.drivesSize && this.conn?.resize(cols, rows));
   }
 
   get label(): string {
@@ -87,9 +95,10 @@ export class TerminalTab {
   /** Shows the pane; the first time, opens xterm.js (needs a visible box) and attaches to the session. */
   activate(): void {
     this.el.hidden = false;
-    if (!this.stopFit) {
+    if (!this.opened) {
+      this.opened = true;
       this.kit.open(this.host);
-      this.stopFit = watchFit(this.host, this.kit.fit);
+      this.sizing.start();
     }
     if (!this.conn && this.status === 'idle') this.attach();
     if (!this.notice.visible) this.kit.term.focus();
@@ -112,7 +121,7 @@ export class TerminalTab {
   dispose(): void {
     this.detach();
     this.questions.close();
-    this.stopFit?.();
+    this.sizing.dispose();
     this.kit.dispose();
     this.el.remove();
   }
@@ -177,10 +186,23 @@ export class TerminalTab {
           this.info.hostName = msg.hostName;
           this.hooks.changed(this);
         }
+        this.role = msg.role ?? 'owner';
+        this.sizing.setRole(this.role, msg.cols, msg.rows);
         // The output that follows redraws the whole screen; clear ours so it is not drawn twice.
         if (msg.restored) this.kit.term.reset();
         // A fresh session still has stages to go; one that was already up is live again right away.
         if (msg.restored || this.everLive) this.becameLive();
+        break;
+      case 'size':
+        this.sizing.setFixedSize(msg.cols, msg.rows);
+        break;
+      case 'viewers':
+        this.viewers = msg.viewers;
+        this.hooks.changed(this);
+        break;
+      case 'resync':
+        // This page fell behind and output was skipped: the whole screen follows.
+        this.kit.term.reset();
         break;
       case 'hostkey':
       case 'prompt':
@@ -216,6 +238,7 @@ export class TerminalTab {
       }
       case 'closed':
         this.conn = null;
+        this.viewers = [];
         this.questions.close();
         if (state.code === CloseCode.unauthorized) void api.me().catch(() => undefined); // raises the signed-out page
         if (!this.explained) this.showEnd(closeNotice(state.code, state.reason, this.actions));

@@ -6,12 +6,15 @@ import { showDialog } from '../ui/dialog';
 import { h } from '../ui/dom';
 import { icon } from '../ui/icons';
 import { toast } from '../ui/toast';
+import { createSessionTools } from '../shares/session-tools';
 import { shortcutHelp, workspaceShortcut } from './shortcuts';
 import { createTabBar } from './tab-bar';
 import { detachedSessions, pruneDetached, rememberActive, rememberedActive, setDetached } from './tab-store';
 import { TerminalTab } from './terminal-tab';
 
 export interface WorkspaceHooks {
+  /** The person may create share links (MeView permissions). */
+  canShare: boolean;
   onTabsChanged(count: number): void;
   /** The last tab closed while the page was showing. */
   onEmpty(): void;
@@ -25,11 +28,8 @@ export class TerminalWorkspace {
   /** Sessions being created by Connect right now. */
   private opening = 0;
   private readonly panes = h('div', { class: 'panes' });
-  private readonly tabBar = createTabBar({
-    select: (tab) => this.select(tab),
-    close: (tab) => void this.requestClose(tab),
-    help: () => showDialog({ title: 'Keyboard shortcuts', body: [shortcutHelp()], actions: [], cancelLabel: 'Close', size: 'sm' }),
-  });
+  private readonly sessionTools: ReturnType<typeof createSessionTools>;
+  private readonly tabBar: ReturnType<typeof createTabBar>;
   private readonly onKey = (ev: KeyboardEvent): void => {
     // Not while a dialog is open: switching tabs behind a host-key question would be confusing.
     const action = this.visible && !document.querySelector('dialog[open]') ? workspaceShortcut(ev) : null;
@@ -42,6 +42,13 @@ export class TerminalWorkspace {
   };
 
   constructor(private readonly hooks: WorkspaceHooks) {
+    this.sessionTools = createSessionTools(hooks.canShare);
+    this.tabBar = createTabBar({
+      select: (tab) => this.select(tab),
+      close: (tab) => void this.requestClose(tab),
+      help: () => showDialog({ title: 'Keyboard shortcuts', body: [shortcutHelp()], actions: [], cancelLabel: 'Close', size: 'sm' }),
+      tools: this.sessionTools.el,
+    });
     this.el = h('section', { class: 'workspace', 'aria-label': 'Terminals', hidden: true }, this.tabBar.el, this.panes);
     // Capture phase: runs before xterm.js sees the key, so tab switching never reaches the shell.
     window.addEventListener('keydown', this.onKey, true);
@@ -184,6 +191,9 @@ export class TerminalWorkspace {
 
   private render(): void {
     this.tabBar.render(this.tabs, this.active);
+    const a = this.active;
+    // Sharing and the viewer list belong to the owner of the session in front.
+    this.sessionTools.update(a && a.role === 'owner' ? { sessionId: a.info.sessionId, hostName: a.info.hostName, protocol: 'ssh', viewers: a.viewers, live: a.status === 'live' } : null);
     this.hooks.onTabsChanged(this.tabs.length);
     this.panes.querySelector('.workspace-empty')?.remove();
     if (this.tabs.length === 0) this.renderEmpty();

@@ -29,6 +29,7 @@ export function createHeader(me: MeView, onLoggedOut: () => void): Header {
   const links = {
     '/hosts': h('a', { href: '/hosts' }, 'Hosts'),
     '/terminal': h('a', { href: '/terminal', hidden: true }, 'Terminals'),
+    '/shares': h('a', { href: '/shares' }, 'Sharing'),
     '/settings': h('a', { href: '/settings' }, 'Settings'),
   };
   const count = h('span', { class: 'count', 'aria-label': 'open terminals' }, '0');
@@ -59,7 +60,7 @@ export function createHeader(me: MeView, onLoggedOut: () => void): Header {
     'header',
     { class: 'app-header' },
     h('a', { class: 'brand', href: '/hosts', 'aria-label': 'Porthole home' }, brandMark(), h('span', { class: 'brand-text' }, 'Porthole')),
-    h('nav', { class: 'nav', 'aria-label': 'Main' }, links['/hosts'], links['/terminal'], links['/settings']),
+    h('nav', { class: 'nav', 'aria-label': 'Main' }, links['/hosts'], links['/terminal'], links['/shares'], links['/settings']),
     h(
       'div',
       { class: 'who' },

@@ -9,12 +9,24 @@ import { encodeInstruction, GuacProtocolError, MAX_INSTRUCTION_LENGTH, parseInst
 import type { Logger } from '../../log.js';
 import { can } from '../../policy/can.js';
 import type { DesktopSessionRegistry } from '../../sessions/desktop-session-registry.js';
-import type { DesktopViewer } from '../../sessions/desktop-session.js';
+import type { DesktopSession, DesktopViewer } from '../../sessions/desktop-session.js';
+import type { Identity } from '../../auth/identity.js';
+import type { ViewerHooks } from '../../sessions/viewer.js';
+import type { ViewerRole } from '../../../shared/terminal-protocol.js';
 import type { OriginPolicy } from '../origin-policy.js';
 import { identifyUpgrade, refuseUpgrade } from '../upgrade-identity.js';
 
 export const DESKTOP_PATH = /^\/api\/sessions\/([A-Za-z0-9-]{1,64})\/desktop$/;
 const HEARTBEAT_MS = 20_000;
+
+export interface DesktopGrant {
+  identity: Identity;
+  session: DesktopSession;
+  role: ViewerRole;
+  linkId: string | null;
+}
+
+export type DesktopUpgrade = ReturnType<typeof createDesktopUpgrade>;
 
 export interface DesktopUpgradeDeps {
   authenticator: Authenticator;
@@ -69,6 +81,12 @@ export function createDesktopUpgrade(deps: DesktopUpgradeDeps) {
       deps.log.warn({ event: 'ws.attach_refused', session: session.id, host: session.host.name, by: identity.principal }, 'attach refused: the policy no longer allows this host');
       return acceptThenFail(req, socket, head, GuacStatus.clientForbidden, `you may no longer open ${session.host.name}`);
     }
+    accept(req, socket, head, { identity, session, role: 'owner', linkId: null });
+  }
+
+  /** Upgrades and attaches a viewer whose right to this session was already checked (owner above, or a share link's guest). */
+  function accept(req: IncomingMessage, socket: Duplex, head: Buffer, grant: DesktopGrant, hooks: ViewerHooks = {}): void {
+    const { identity, session } = grant;
     const url = new URL(req.url ?? '/', 'http://gateway.invalid');
     const size = { width: clampInt(url.searchParams.get('width'), 320, 8192, 1280), height: clampInt(url.searchParams.get('height'), 200, 8192, 800) };
     wss.handleUpgrade(req, socket, head, (ws: WebSocket & { alive?: boolean }) => {
@@ -77,8 +95,11 @@ export function createDesktopUpgrade(deps: DesktopUpgradeDeps) {
       const log = deps.log.child({ session: session.id });
       let closing = false;
       const viewer: DesktopViewer = {
+        id: randomUUID(),
         identity,
-        canControl: true,
+        role: grant.role,
+        linkId: grant.linkId,
+        since: Date.now(),
         send: (message) => {
           if (ws.readyState === ws.OPEN) ws.send(message);
         },
@@ -110,13 +131,18 @@ export function createDesktopUpgrade(deps: DesktopUpgradeDeps) {
       ws.on('close', () => {
         sockets.delete(ws);
         session.detach(viewer);
+        hooks.detached?.(viewer);
       });
       ws.on('error', (err) => log.warn({ event: 'ws.error', err: err.message }, 'desktop websocket error'));
+      hooks.attached?.(viewer);
       session.attach(viewer, size);
     });
   }
 
   return {
+    accept,
+    /** Refuses in-band, the way guacamole-common-js can show: its UUID, an error instruction, then the close. */
+    refuse: acceptThenFail,
     handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, sessionId: string): void {
       handleUpgrade(req, socket, head, sessionId).catch((err) => {
         deps.log.error({ event: 'ws.upgrade_failed', err }, 'desktop websocket upgrade failed');

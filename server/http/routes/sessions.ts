@@ -25,6 +25,8 @@ export interface SessionRouteDeps {
   peers?: PeerDirectory;
   /** Port sshd listens on across the tailnet (22 unless configured). */
   peerSshPort: number;
+  /** Viewers that came through a share link lose their pass when the owner removes them. */
+  shares: { forgetViewer(viewerId: string, by: Identity): void };
   log: Logger;
 }
 
@@ -95,6 +97,31 @@ export function sessionRoutes(deps: SessionRouteDeps) {
     else session.end(CloseCode.sessionEnded, 'ended by its owner');
     return c.body(null, 204);
   });
+
+  /** Who is attached to my session (the page also gets this live over its socket). */
+  app.get('/:id/viewers', (c) => c.json(ownSession(c.req.param('id'), c.get('identity')).viewerList()));
+
+  /** The owner removes one viewer: closed at once; one that came through a link cannot come back on the same pass. */
+  app.delete('/:id/viewers/:viewerId', (c) => {
+    const identity = c.get('identity');
+    const session = ownSession(c.req.param('id'), identity);
+    const viewerId = c.req.param('viewerId');
+    const target = session.viewerList().find((v) => v.id === viewerId);
+    if (!target) throw new ApiFailure('not-found', 'no such viewer on this session');
+    if (target.role === 'owner') throw new ApiFailure('bad-request', 'the owner cannot be removed from their own session; end it instead');
+    deps.shares.forgetViewer(viewerId, identity);
+    const reason = `${identity.name} removed you`;
+    if (session instanceof DesktopSession) session.removeViewer(viewerId, GuacStatus.clientForbidden, reason);
+    else session.removeViewer(viewerId, CloseCode.removed, reason);
+    log.info({ event: 'session.viewer_removed', session: session.id, viewer: viewerId, name: target.name, by: identity.principal }, 'viewer removed');
+    return c.body(null, 204);
+  });
+
+  function ownSession(id: string, identity: Identity) {
+    const session = sessions.get(id) ?? deps.desktops.get(id);
+    if (!session || session.principal !== identity.principal) throw new ApiFailure('not-found', 'no such session');
+    return session;
+  }
 
   return app;
 }

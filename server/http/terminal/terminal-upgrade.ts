@@ -11,9 +11,22 @@ import type { SessionRegistry } from '../../sessions/session-registry.js';
 import type { OriginPolicy } from '../origin-policy.js';
 import { identifyUpgrade, refuseUpgrade } from '../upgrade-identity.js';
 import { WebSocketViewer } from './websocket-viewer.js';
+import type { Identity } from '../../auth/identity.js';
+import type { TerminalSession } from '../../sessions/terminal-session.js';
+import type { ViewerHooks } from '../../sessions/viewer.js';
+import type { ViewerRole } from '../../../shared/terminal-protocol.js';
 
 const TERMINAL_PATH = /^\/api\/sessions\/([A-Za-z0-9-]{1,64})\/terminal$/;
 const HEARTBEAT_MS = 20_000;
+
+export interface TerminalGrant {
+  identity: Identity;
+  session: TerminalSession;
+  role: ViewerRole;
+  linkId: string | null;
+}
+
+export type TerminalUpgrade = ReturnType<typeof createTerminalUpgrade>;
 
 export interface TerminalUpgradeDeps {
   authenticator: Authenticator;
@@ -55,19 +68,32 @@ export function createTerminalUpgrade(deps: TerminalUpgradeDeps) {
       deps.log.warn({ event: 'ws.attach_refused', session: session.id, host: session.host.name, by: identity.principal }, 'attach refused: the policy no longer allows this host');
       return acceptThenClose(req, socket, head, CloseCode.forbidden, `you may no longer open ${session.host.name}`.slice(0, 120));
     }
+    accept(req, socket, head, { identity, session, role: 'owner', linkId: null });
+  }
+
+  /** Upgrades and attaches a viewer whose right to this session was already checked (owner above, or a share link's guest). */
+  function accept(req: IncomingMessage, socket: Duplex, head: Buffer, grant: TerminalGrant, hooks: ViewerHooks = {}): void {
+    const url = new URL(req.url ?? '/', 'http://gateway.invalid');
     const size = {
       cols: clampInt(url.searchParams.get('cols'), MIN_TERMINAL_COLS, MAX_TERMINAL_COLS, 80),
       rows: clampInt(url.searchParams.get('rows'), MIN_TERMINAL_ROWS, MAX_TERMINAL_ROWS, 24),
     };
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
-      const viewer = new WebSocketViewer(ws, identity, session, deps.log.child({ session: session.id }));
+      const viewer = new WebSocketViewer(ws, grant.identity, grant.session, deps.log.child({ session: grant.session.id }), grant.role, grant.linkId);
       viewers.add(viewer);
-      ws.on('close', () => viewers.delete(viewer));
-      session.attach(viewer, size);
+      ws.on('close', () => {
+        viewers.delete(viewer);
+        hooks.detached?.(viewer);
+      });
+      hooks.attached?.(viewer);
+      grant.session.attach(viewer, size);
     });
   }
 
   return {
+    accept,
+    /** Refuses an upgrade in a way the page can read: upgrade, then close with a code and reason. */
+    refuse: acceptThenClose,
     handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
       handleUpgrade(req, socket, head).catch((err) => {
         deps.log.error({ event: 'ws.upgrade_failed', err }, 'websocket upgrade failed');

@@ -8,6 +8,7 @@ import type { Identity } from '../../auth/identity.js';
 import type { Logger } from '../../log.js';
 import type { TerminalSession } from '../../sessions/terminal-session.js';
 import type { TerminalViewer } from '../../sessions/viewer.js';
+import type { ViewerRole } from '../../../shared/terminal-protocol.js';
 
 /** Close reasons are limited to 123 bytes by RFC 6455. */
 function closeReason(text: string): string {
@@ -17,7 +18,7 @@ function closeReason(text: string): string {
 
 export class WebSocketViewer implements TerminalViewer {
   readonly id = randomUUID();
-  readonly canControl = true;
+  readonly since = Date.now();
   private alive = true;
 
   constructor(
@@ -25,6 +26,8 @@ export class WebSocketViewer implements TerminalViewer {
     readonly identity: Identity,
     private readonly session: TerminalSession,
     private readonly log: Logger,
+    readonly role: ViewerRole = 'owner',
+    readonly linkId: string | null = null,
   ) {
     ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
     ws.on('pong', () => (this.alive = true));

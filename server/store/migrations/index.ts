@@ -5,6 +5,7 @@ import { tailnetHostKeys } from './002-tailnet-host-keys.js';
 import { tokenOwners } from './003-token-owners.js';
 import { hostProtocol } from './004-host-protocol.js';
 import { desktopCredentials } from './005-desktop-credentials.js';
+import { shareLinks } from './006-share-links.js';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '003-token-owners': tokenOwners,
   '004-host-protocol': hostProtocol,
   '005-desktop-credentials': desktopCredentials,
+  '006-share-links': shareLinks,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,36 @@
+// Who is opening a share link: a tailnet identity when there is one, else the source address (Funnel's, when it carried the request).
+import { isIP } from 'node:net';
+import type { AuthRequest, Authenticator } from '../../auth/authenticator.js';
+import { isFunnelRequest } from '../../auth/authenticator.js';
+import type { GuestRequest } from '../../share/share-service.js';
+import { ApiFailure } from '../errors.js';
+
+function isLoopback(address: string): boolean {
+  const a = address.replace(/^::ffff:/, '');
+  return a === '::1' || a.startsWith('127.');
+}
+
+/**
+ * Funnel puts the public client's address in X-Forwarded-For. It is believed only when the request came
+ * from tailscaled itself (loopback or the serve socket), so nobody can pick their own rate-limit key.
+ */
+function funnelClientAddress(request: AuthRequest): string | undefined {
+  if (!isFunnelRequest(request.header)) return undefined;
+  if (!request.fromServeSocket && !isLoopback(request.remoteAddress)) return undefined;
+  const first = request.header('x-forwarded-for')?.split(',')[0]?.trim();
+  return first && isIP(first) ? first : undefined;
+}
+
+export async function guestRequestOf(authenticator: Authenticator, request: AuthRequest): Promise<GuestRequest> {
+  const outcome = await authenticator.identify(request);
+  if (outcome.ok) {
+    const { identity } = outcome;
+    const who = identity.login ?? identity.name;
+    return { identity, source: identity.device ? `${who} · ${identity.device.name}` : who, sourceKey: `id:${identity.principal}` };
+  }
+  // Fail closed like every other route when tailscaled does not answer: a tailnet guest must not be taken for a stranger.
+  if (outcome.refusal === 'unavailable') throw new ApiFailure('unavailable', outcome.reason);
+  const forwarded = funnelClientAddress(request);
+  const address = forwarded ?? request.remoteAddress.replace(/^::ffff:/, '');
+  return { source: forwarded ? `${address} (internet)` : address, sourceKey: `ip:${address}` };
+}

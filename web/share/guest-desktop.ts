@@ -1,0 +1,67 @@
+// A guest's remote desktop: the owner's desktop view on the guest tunnel, scaled to fit; a read-only guest gets no input controls.
+import type { ViewerRole } from '../../shared/terminal-protocol';
+import { createDesktopToolbar } from '../desktop/desktop-toolbar';
+import { DesktopView } from '../desktop/desktop-view';
+import { h } from '../ui/dom';
+import { guestDesktopEndpoint } from './guest-api';
+import { endText } from './guest-text';
+import type { GuestSessionHooks } from './guest-terminal';
+
+export class GuestDesktop {
+  readonly el: HTMLElement;
+  private view: DesktopView | null = null;
+  private attached = false;
+  private disposed = false;
+  private readonly stage = h('div', { class: 'desktop-stage' });
+  private readonly toolbar = createDesktopToolbar({
+    view: () => this.view,
+    fullscreenTarget: () => this.el,
+  });
+
+  constructor(
+    private readonly pass: string,
+    private readonly hostName: string,
+    private readonly hooks: GuestSessionHooks,
+  ) {
+    this.toolbar.setTitle(hostName);
+    // Until the server names the role, offer nothing that would send input.
+    this.toolbar.setRole('view');
+    this.el = h('div', { class: 'desktop-page guest-desktop' }, this.toolbar.el, h('div', { class: 'desktop-body' }, this.stage, this.toolbar.clipboardPanel));
+  }
+
+  start(): void {
+    this.view = new DesktopView(guestDesktopEndpoint(this.pass), this.hostName, {
+      stateChanged: (state, detail) => {
+        if (state === 'connected') this.attached = true;
+        this.toolbar.setStatus(state, detail);
+      },
+      remoteClipboard: (text) => this.toolbar.setRemoteClipboard(text),
+      reconnect: () => this.restart(),
+      role: (role: ViewerRole) => {
+        this.toolbar.setRole(role);
+        this.hooks.role(role);
+      },
+      explainEnd: (_state, detail) => {
+        if (this.disposed) return true; // our own dispose() disconnects: not an end to report
+        this.hooks.ended(endText(0, detail), this.attached);
+        return true;
+      },
+    });
+    this.stage.replaceChildren(this.view.el);
+  }
+
+  focus(): void {
+    this.view?.focus();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.view?.dispose();
+    this.el.remove();
+  }
+
+  private restart(): void {
+    this.view?.dispose();
+    this.start();
+  }
+}
