@@ -13,7 +13,15 @@ function capture() {
   return { messages, instructions, send: (m: string) => messages.push(m) };
 }
 
-const settle = () => new Promise((r) => setTimeout(r, 150));
+/**
+ * Encoding runs in libvips threads, so output arrives later on a busy machine: wait until the stream has
+ * sent `syncs` frames (or what `ready` looks for), then a short quiet spell in which nothing more may come.
+ */
+async function settle(out: ReturnType<typeof capture>, ready: number | ((list: Instruction[]) => boolean)): Promise<void> {
+  const done = typeof ready === 'number' ? (list: Instruction[]) => list.filter((i) => i.opcode === 'sync').length >= ready : ready;
+  await expect.poll(() => done(out.instructions())).toBe(true);
+  await new Promise((r) => setTimeout(r, 150));
+}
 
 /** Decodes every img stream in order, returning the PNG/JPEG pixels and where they go. */
 async function images(list: Instruction[]) {
@@ -40,7 +48,7 @@ describe('DisplayStream', () => {
     fb.fillRect(10, 5, 4, 3, 255, 0, 0);
     const out = capture();
     new DisplayStream(fb, out.send);
-    await settle();
+    await settle(out, 1);
     const list = out.instructions();
     expect(list.map((i) => i.opcode)).toEqual(['size', 'img', 'blob', 'end', 'sync']);
     expect(list[0]!.args).toEqual(['0', '64', '32']);
@@ -55,18 +63,18 @@ describe('DisplayStream', () => {
     const fb = new Framebuffer(100, 100);
     const out = capture();
     const stream = new DisplayStream(fb, out.send);
-    await settle();
+    await settle(out, 1);
     stream.damage({ x: 0, y: 0, width: 10, height: 10 });
-    await settle();
+    await settle(out, 2);
     const syncs = () => out.instructions().filter((i) => i.opcode === 'sync');
     expect(syncs()).toHaveLength(2);
     // Two frames in flight: these changes wait, and become one frame.
     stream.damage({ x: 20, y: 20, width: 5, height: 5 });
     stream.damage({ x: 22, y: 22, width: 5, height: 5 });
-    await settle();
+    await settle(out, 2);
     expect(syncs()).toHaveLength(2);
     stream.syncEchoed(Number(syncs()[0]!.args[0]));
-    await settle();
+    await settle(out, 3);
     expect(syncs()).toHaveLength(3);
     const last = out.instructions().slice(-4);
     expect(last.map((i) => i.opcode)).toEqual(['img', 'blob', 'end', 'sync']);
@@ -78,19 +86,19 @@ describe('DisplayStream', () => {
     const fb = new Framebuffer(100, 100);
     const out = capture();
     const stream = new DisplayStream(fb, out.send);
-    await settle();
+    await settle(out, 1);
     stream.syncEchoed(Number(out.instructions().find((i) => i.opcode === 'sync')!.args[0]));
     stream.copy({ sx: 0, sy: 10, dx: 0, dy: 0, width: 100, height: 90 });
-    await settle();
+    await settle(out, 2);
     expect(out.instructions().filter((i) => i.opcode === 'copy').map((i) => i.args)).toEqual([['0', '0', '10', '100', '90', '12', '0', '0', '0']]);
     // Two frames in flight, so what follows waits and is judged together.
     stream.damage({ x: 99, y: 99, width: 1, height: 1 });
-    await settle();
+    await settle(out, 3);
     const before = out.instructions().length;
     stream.damage({ x: 0, y: 50, width: 10, height: 10 });
     stream.copy({ sx: 0, sy: 50, dx: 50, dy: 50, width: 10, height: 10 });
     stream.syncEchoed(Number(out.instructions().filter((i) => i.opcode === 'sync').at(-1)!.args[0]));
-    await settle();
+    await settle(out, 4);
     const later = out.instructions().slice(before);
     expect(later.some((i) => i.opcode === 'copy')).toBe(false);
     // Both the changed source and the copy's destination are redrawn as images.
@@ -104,7 +112,7 @@ describe('DisplayStream', () => {
     const rgba = new Uint8Array(2 * 2 * 4).fill(255);
     rgba[3] = 0;
     stream.setCursor({ hotX: 1, hotY: 1, width: 2, height: 2, rgba });
-    await settle();
+    await settle(out, (list) => list.some((i) => i.opcode === 'cursor'));
     const list = out.instructions();
     expect(list.find((i) => i.opcode === 'cursor')!.args).toEqual(['1', '1', '-1', '0', '0', '2', '2']);
     const cursor = (await images(list)).find((i) => i.layer === -1)!;
@@ -118,7 +126,7 @@ describe('DisplayStream', () => {
     fb.data.set(randomBytes(fb.data.length));
     const out = capture();
     new DisplayStream(fb, out.send);
-    await settle();
+    await settle(out, 1);
     const blobs = out.instructions().filter((i) => i.opcode === 'blob');
     expect(blobs.length).toBeGreaterThan(1);
     for (const b of blobs.slice(0, -1)) expect(Buffer.from(b.args[1]!, 'base64').length).toBe(6048);

@@ -189,7 +189,7 @@ export class ShareService {
       throw new ShareError('not-found', 'this link does not exist; check that it was copied whole');
     }
     const refuse = (code: Exclude<ReturnType<typeof shareState>, 'active'> | 'tailnet-only', message: string): never => {
-      this.audit(link, 'refused', guest.identity?.name ?? 'guest', guest.source, null, message);
+      this.audit(link, 'refused', guestName(guest), guest.source, null, message);
       throw new ShareError(code, message);
     };
     const state = shareState(link, this.now(), this.sessionAlive(link));
@@ -201,7 +201,7 @@ export class ShareService {
       if (!(await verifyPasscode(passcode, link.passcodeHash))) {
         this.sourceLimiter.fail(guest.sourceKey);
         this.linkLimiter.fail(link.id);
-        this.audit(link, 'refused', guest.identity?.name ?? 'guest', guest.source, null, 'wrong passcode');
+        this.audit(link, 'refused', guestName(guest), guest.source, null, 'wrong passcode');
         throw new ShareError('wrong-passcode', 'that passcode is not right');
       }
       this.linkLimiter.reset(link.id);
@@ -412,6 +412,11 @@ export class ShareService {
 
 function isTailnetIdentity(identity: Identity | undefined): boolean {
   return !!identity && (identity.via === 'tailnet' || identity.via === 'serve') && (identity.kind === 'person' || identity.kind === 'tagged-device');
+}
+
+/** How a guest appears in the audit trail before they hold a pass: their tailnet name, else "Guest" (as on their pass). */
+function guestName(guest: GuestRequest): string {
+  return isTailnetIdentity(guest.identity) ? guest.identity!.name : 'Guest';
 }
 
 function deviceOf(identity: Identity): string {

@@ -26,11 +26,14 @@ export function brandMark(): SVGSVGElement {
 }
 
 export function createHeader(me: MeView, onLoggedOut: () => void): Header {
+  // On a phone the labels give way to icons (the title and aria-label keep the name).
+  const item = (href: string, iconName: Parameters<typeof icon>[0], label: string, hidden = false) =>
+    h('a', { href, title: label, 'aria-label': label, ...(hidden ? { hidden: true } : {}) }, icon(iconName, 16), h('span', { class: 'nav-label' }, label));
   const links = {
-    '/hosts': h('a', { href: '/hosts' }, 'Hosts'),
-    '/terminal': h('a', { href: '/terminal', hidden: true }, 'Terminals'),
-    '/shares': h('a', { href: '/shares' }, 'Sharing'),
-    '/settings': h('a', { href: '/settings' }, 'Settings'),
+    '/hosts': item('/hosts', 'server', 'Hosts'),
+    '/terminal': item('/terminal', 'terminal', 'Terminals', true),
+    '/shares': item('/shares', 'link', 'Sharing'),
+    '/settings': item('/settings', 'user', 'Settings'),
   };
   const count = h('span', { class: 'count', 'aria-label': 'open terminals' }, '0');
   links['/terminal'].append(count);
