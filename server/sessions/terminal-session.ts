@@ -179,6 +179,17 @@ export class TerminalSession {
     }
     state.buffering = null;
     viewer.sendControl({ type: 'stage', stage: 'ready' });
+    // It fell behind again while this repaint waited: the leftover may be too small for the page to ever
+    // ack, so look again shortly instead of waiting for an ack that may not come (throttled by the delay).
+    if (state.lagging) setTimeout(() => this.resumeIfCaughtUp(viewer, state), 50).unref();
+  }
+
+  private resumeIfCaughtUp(viewer: TerminalViewer, state: ViewerState): void {
+    if (!state.lagging || state.unacked > WATCHER_RESUME_BYTES || !this.mirror || this.viewers.get(viewer) !== state || this.isClosed) return;
+    state.lagging = false;
+    state.unacked = 0;
+    this.flushOutput();
+    void this.repaint(viewer, state, () => viewer.sendControl({ type: 'resync' }));
   }
 
   detach(viewer: TerminalViewer): void {
@@ -233,12 +244,7 @@ export class TerminalSession {
     if (!state) return;
     if (viewer.role !== 'view') return this.gate.acked(viewer, bytes);
     state.unacked = Math.max(0, state.unacked - bytes);
-    if (state.lagging && state.unacked <= WATCHER_RESUME_BYTES && this.mirror) {
-      state.lagging = false;
-      state.unacked = 0;
-      this.flushOutput();
-      void this.repaint(viewer, state, () => viewer.sendControl({ type: 'resync' }));
-    }
+    this.resumeIfCaughtUp(viewer, state);
   }
 
   answer(viewer: TerminalViewer, kind: 'hostkey-answer' | 'prompt-answer', answer: unknown): void {
