@@ -1,15 +1,20 @@
 # Porthole gateway image: build the page and the server, then run them as a non-root user with /data as the volume.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
-# better-sqlite3 and ssh2's native crypto compile from source.
-RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+# better-sqlite3 and ssh2's native crypto compile from source; the RDP helper builds against FreeRDP 2.
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ pkg-config freerdp2-dev && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
+# npm ci's postinstall builds the RDP helper: its sources and build script come first.
+COPY scripts/build-rdp-helper.mjs ./scripts/
+COPY native ./native
 RUN npm ci
 COPY . .
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 WORKDIR /app
+# The RDP helper's run-time libraries (FreeRDP 2 client and WinPR), without the headers and compilers.
+RUN apt-get update && apt-get install -y --no-install-recommends libfreerdp2-2 libfreerdp-client2-2 libwinpr2-2 && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production PORTHOLE_DATA_DIR=/data
 # Where compose.yaml mounts the sidecar's LocalAPI socket; if no socket is there, mode auto falls back to local.
 ENV PORTHOLE_TAILSCALE_SOCKET=/var/run/tailscale/tailscaled.sock

@@ -26,6 +26,9 @@ import type { ProbePorts } from './mesh/port-probe.js';
 import { cachedWhois } from './mesh/request-identity.js';
 import { openSshShell } from './protocols/ssh/open-ssh-shell.js';
 import { createVncOpener } from './protocols/vnc/open-vnc-desktop.js';
+import { createRdpOpener } from './protocols/rdp/open-rdp-desktop.js';
+import { findRdpHelper, RDP_UNAVAILABLE_REASON } from './protocols/rdp/helper-path.js';
+import { RdpError } from './protocols/rdp/errors.js';
 import { WorkerPool } from './protocols/vnc/worker/worker-pool.js';
 import { DesktopSessionRegistry } from './sessions/desktop-session-registry.js';
 import { SessionRegistry } from './sessions/session-registry.js';
@@ -186,10 +189,18 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     // Decoding runs in worker threads; one is kept warm so the first frame does not wait for a thread to load.
     vncWorkers = new WorkerPool();
     vncWorkers.warm();
+    const vnc = createVncOpener(vncWorkers);
+    // RDP needs the FreeRDP helper built at install time; without it RDP hosts say so instead of failing at connect.
+    const rdpHelper = findRdpHelper(PROJECT_ROOT);
+    const rdp = rdpHelper.available ? createRdpOpener({ helperPath: rdpHelper.path, log }) : undefined;
+    if (!rdpHelper.available) log.warn({ event: 'gateway.rdp_unavailable' }, rdpHelper.reason);
     const desktops = new DesktopSessionRegistry({
       log,
       hostKeys: store.hostKeys,
-      openDesktop: createVncOpener(vncWorkers),
+      openDesktop: (req) => {
+        if (req.host.protocol !== 'rdp') return vnc(req);
+        return rdp ? rdp(req) : Promise.reject(new RdpError('helper-missing', RDP_UNAVAILABLE_REASON));
+      },
       lookup: options.lookup,
       connectTimeoutMs: options.connectTimeoutMs ?? SSH_CONNECT_TIMEOUT_MS,
       graceMs: config.detachGraceMs,
@@ -219,6 +230,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     });
     const app = createApp({
       store, auth, authenticator, sessions, desktops, policy, log, peers, shares, publicUrl,
+      rdpUnavailable: rdpHelper.available ? undefined : rdpHelper.reason,
       webRoot: options.webRoot ?? DEFAULT_WEB_ROOT,
       capabilityName: decision.mode === 'tailnet' ? config.tailscaleCapability : undefined,
       peerSshPort: config.tailnetSshPort,

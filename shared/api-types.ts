@@ -7,16 +7,32 @@ export { CSRF_HEADER, CSRF_HEADER_VALUE } from './csrf.js';
 export const AUTH_METHODS = ['password', 'key', 'keyboard-interactive', 'none'] as const;
 export type AuthMethod = (typeof AUTH_METHODS)[number];
 
-/** What a host speaks: a terminal over SSH or a remote desktop over VNC. */
-export const HOST_PROTOCOLS = ['ssh', 'vnc'] as const;
+/** What a host speaks: a terminal over SSH, or a remote desktop over VNC or RDP. */
+export const HOST_PROTOCOLS = ['ssh', 'vnc', 'rdp'] as const;
 export type HostProtocol = (typeof HOST_PROTOCOLS)[number];
-export const DEFAULT_PORTS: Record<HostProtocol, number> = { ssh: 22, vnc: 5900 };
+export const DEFAULT_PORTS: Record<HostProtocol, number> = { ssh: 22, vnc: 5900, rdp: 3389 };
 
 /** Which credentials each protocol can use: VNC has a password (VNC auth, VeNCrypt) or none. */
 export const AUTH_METHODS_BY_PROTOCOL: Record<HostProtocol, readonly AuthMethod[]> = {
   ssh: ['password', 'key', 'keyboard-interactive'],
   vnc: ['password', 'none'],
+  rdp: ['password'],
 };
+
+/** Keyboard layouts an RDP host can have: keys typed in the browser become that layout's scancodes. */
+export const KEYBOARD_LAYOUTS = ['en-US', 'en-GB', 'de-DE', 'fr-FR', 'es-ES', 'it-IT', 'sv-SE', 'ja-JP'] as const;
+export type KeyboardLayoutName = (typeof KEYBOARD_LAYOUTS)[number];
+
+/** any: let client and server agree (TLS or NLA, RDP security as a last resort); the others insist. */
+export const RDP_SECURITY_MODES = ['any', 'tls', 'nla', 'rdp'] as const;
+
+export const rdpSettingsSchema = z.object({
+  keyboardLayout: z.enum(KEYBOARD_LAYOUTS).default('en-US'),
+  security: z.enum(RDP_SECURITY_MODES).default('any'),
+  domain: z.string().trim().max(64).regex(/^[^\s\\/:*?"<>|]*$/, 'a Windows domain name').default(''),
+});
+export type RdpSettings = z.output<typeof rdpSettingsSchema>;
+export const DEFAULT_RDP_SETTINGS: RdpSettings = { keyboardLayout: 'en-US', security: 'any', domain: '' };
 
 const hostName = z.string().trim().min(1).max(100);
 const hostAddress = z
@@ -51,12 +67,15 @@ export const createHostSchema = z
     /** SSH: the account. VNC: only for VeNCrypt Plain servers; may be empty. */
     username: z.union([username, z.literal('')]).default(''),
     auth: hostAuthInputSchema,
+    /** RDP hosts only: keyboard layout, security, domain. */
+    rdp: rdpSettingsSchema.optional(),
   })
   .superRefine((h, ctx) => {
     if (!AUTH_METHODS_BY_PROTOCOL[h.protocol].includes(h.auth.method)) {
       ctx.addIssue({ code: 'custom', path: ['auth', 'method'], message: `${h.protocol.toUpperCase()} hosts log in with ${AUTH_METHODS_BY_PROTOCOL[h.protocol].join(' or ')}` });
     }
-    if (h.protocol === 'ssh' && h.username === '') ctx.addIssue({ code: 'custom', path: ['username'], message: 'SSH hosts need a user name' });
+    if (h.rdp && h.protocol !== 'rdp') ctx.addIssue({ code: 'custom', path: ['rdp'], message: 'RDP options are for RDP hosts only' });
+    if (h.protocol !== 'vnc' && h.username === '') ctx.addIssue({ code: 'custom', path: ['username'], message: `${h.protocol.toUpperCase()} hosts need a user name` });
   })
   .transform((h) => ({ ...h, port: h.port ?? DEFAULT_PORTS[h.protocol] }));
 export type CreateHostRequest = z.input<typeof createHostSchema>;
@@ -69,6 +88,7 @@ export const updateHostSchema = z.object({
   port: port.optional(),
   username: username.optional(),
   auth: hostAuthInputSchema.optional(),
+  rdp: rdpSettingsSchema.optional(),
 });
 export type UpdateHostRequest = z.input<typeof updateHostSchema>;
 
@@ -86,6 +106,10 @@ export interface HostView {
   source: 'ui' | 'config';
   /** Protocols the caller may open on it. */
   canOpen: ProtocolName[];
+  /** RDP hosts: their settings. */
+  rdp?: RdpSettings;
+  /** Why this host cannot be opened on this gateway at all (RDP without its helper built), if so. */
+  unavailable?: string;
   hostKey: (HostKeyInfo & { trustedAt: number }) | null;
   /** A key the host presented that differs from the pinned one, waiting for an admin. */
   pendingHostKey: (HostKeyInfo & { seenAt: number }) | null;

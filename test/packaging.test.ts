@@ -285,6 +285,14 @@ describe('Dockerfile', () => {
       .filter((c) => /(^|\s)npm\s/.test(c) && !/^npm prune(\s|$)/.test(c));
     expect(npm).toEqual(['npm ci', 'npm run build']);
   });
+  it('builds the RDP helper against FreeRDP and gives the final stage its run-time libraries only', () => {
+    const buildApt = of(buildStages[0]!, 'RUN').map((r) => r.args).join('\n');
+    expect(buildApt).toMatch(/apt-get install[^\n]*\bfreerdp2-dev\b/);
+    expect(buildApt).toMatch(/apt-get install[^\n]*\bpkg-config\b/);
+    const finalApt = of(final, 'RUN').map((r) => r.args).join('\n');
+    for (const lib of ['libfreerdp2-2', 'libfreerdp-client2-2', 'libwinpr2-2']) expect(finalApt).toContain(lib);
+    expect(finalApt).not.toMatch(/-dev\b/);
+  });
 });
 
 // ---------- package.json ----------
@@ -307,5 +315,9 @@ describe('package.json', () => {
   it('npm test runs every step of npm run build, so CI exercises the build the image ships', () => {
     const missing = steps('build').filter((step) => !steps('test').includes(step));
     expect(missing).toEqual([]);
+  });
+  it('installing builds the RDP helper (and says what to install when FreeRDP is missing), and so does the build', () => {
+    expect(scripts.postinstall).toMatch(/build-rdp-helper/);
+    expect(steps('build').some((step) => /build-rdp-helper/.test(step))).toBe(true);
   });
 });

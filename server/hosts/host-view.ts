@@ -17,6 +17,7 @@ export async function toHostView(host: HostRecord, hostKeys: HostKeyStore, canOp
     hasPassphrase: host.credential.method === 'key' && !!host.credential.passphrase,
     source: host.source,
     canOpen,
+    ...(host.rdp ? { rdp: host.rdp } : {}),
     hostKey: pinned ? { algorithm: pinned.algorithm, fingerprint: pinned.fingerprint, trustedAt: pinned.trustedAt } : null,
     pendingHostKey: pending ? { algorithm: pending.algorithm, fingerprint: pending.fingerprint, seenAt: pending.seenAt } : null,
     createdAt: host.createdAt,

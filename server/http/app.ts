@@ -40,6 +40,8 @@ export interface AppDeps {
   peerSshPort: number;
   probePorts?: ProbePorts;
   shares: ShareService;
+  /** Why RDP cannot be used on this gateway (its helper is not built); undefined when it can. */
+  rdpUnavailable?: string;
   /** Where a share link points when the request names no Origin (a script with a token). */
   publicUrl: string;
 }
@@ -73,9 +75,9 @@ export function createApp(deps: AppDeps) {
   });
   api.route(
     '/hosts',
-    hostRoutes(store, { endForHost: (id, why) => (sessions.endForHost(id, why), deps.desktops.endForHost(id, why), void deps.shares.endForHost(id).catch((err) => log.error({ event: 'share.revoke_failed', err }, 'could not revoke the host\'s share links'))) }, log),
+    hostRoutes(store, { endForHost: (id, why) => (sessions.endForHost(id, why), deps.desktops.endForHost(id, why), void deps.shares.endForHost(id).catch((err) => log.error({ event: 'share.revoke_failed', err }, 'could not revoke the host\'s share links'))) }, log, deps.rdpUnavailable),
   );
-  api.route('/sessions', sessionRoutes({ store, sessions, desktops: deps.desktops, peers: deps.peers, peerSshPort: deps.peerSshPort, shares: deps.shares, log }));
+  api.route('/sessions', sessionRoutes({ store, sessions, desktops: deps.desktops, peers: deps.peers, peerSshPort: deps.peerSshPort, shares: deps.shares, rdpUnavailable: deps.rdpUnavailable, log }));
   api.route('/shares', shareRoutes(deps.shares, deps.publicUrl));
   if (deps.peers) api.route('/tailnet', tailnetRoutes({ store, peers: deps.peers, probePorts: deps.probePorts, log }));
   api.route('/tokens', tokenRoutes(auth, log));

@@ -1,5 +1,6 @@
 // Turns why a desktop connection failed into words a person understands and the Guacamole status the page receives.
 import { GuacStatus } from '../../shared/guac-status.js';
+import { RdpError } from '../protocols/rdp/errors.js';
 import { RfbError } from '../protocols/vnc/errors.js';
 
 export interface DesktopFailure {
@@ -36,6 +37,7 @@ export function describeDesktopFailure(error: unknown): DesktopFailure {
         return { kind: error.kind, status: GuacStatus.sessionClosed, message: 'The VNC server closed the connection.' };
     }
   }
+  if (error instanceof RdpError) return describeRdpFailure(error);
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   switch (code) {
     case 'ENOTFOUND':
@@ -53,4 +55,34 @@ export function describeDesktopFailure(error: unknown): DesktopFailure {
       return { kind: 'closed', status: GuacStatus.sessionClosed, message: 'The VNC server closed the connection.' };
   }
   return { kind: 'error', status: GuacStatus.serverError, message: `The desktop connection failed: ${error instanceof Error ? error.message : String(error)}` };
+}
+
+function describeRdpFailure(error: RdpError): DesktopFailure {
+  const said = error.message ? ` (${error.message})` : '';
+  switch (error.kind) {
+    case 'auth-failed':
+    case 'login-dialog':
+      return { kind: error.kind, status: GuacStatus.clientUnauthorized, message: `The RDP server refused the user name or password. Check them on the Hosts page.${said}` };
+    case 'nla-required':
+      return { kind: error.kind, status: GuacStatus.clientUnauthorized, message: `The RDP server requires Network Level Authentication (NLA), and it failed or is turned off for this host: set Security to "any" or "NLA" and check the account.${said}` };
+    case 'certificate-rejected':
+      return { kind: error.kind, status: GuacStatus.clientForbidden, message: error.message };
+    case 'unreachable':
+      return { kind: error.kind, status: GuacStatus.upstreamNotFound, message: `The RDP host cannot be reached from the gateway.${said}` };
+    case 'refused':
+      return { kind: error.kind, status: GuacStatus.upstreamUnavailable, message: `Nothing is listening on that port (connection refused). Is the RDP server running?${said}` };
+    case 'timeout':
+      return { kind: error.kind, status: GuacStatus.upstreamTimeout, message: `The RDP host did not answer in time.${said}` };
+    case 'security-negotiation':
+      return { kind: error.kind, status: GuacStatus.upstreamError, message: `The RDP server and the gateway found no security both accept: try another Security setting for this host.${said}` };
+    case 'disconnected-by-server':
+      return { kind: error.kind, status: GuacStatus.sessionClosed, message: error.message || 'The RDP server ended the session.' };
+    case 'helper-missing':
+      return { kind: error.kind, status: GuacStatus.unsupported, message: error.message };
+    case 'helper-crashed':
+      return { kind: error.kind, status: GuacStatus.serverError, message: `${error.message}; only this session ended. Open it again.` };
+    case 'protocol':
+    case 'internal':
+      return { kind: error.kind, status: GuacStatus.upstreamError, message: `The RDP connection failed: ${error.message}` };
+  }
 }

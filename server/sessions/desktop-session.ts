@@ -272,13 +272,13 @@ export class DesktopSession {
     const pinned = await hostKeys.getPinned(this.host.id);
     if (!pinned) {
       await hostKeys.pin(this.host.id, key);
-      this.log.info({ event: 'desktop.certificate_trusted', fingerprint }, 'VNC server certificate trusted on first use');
+      this.log.info({ event: 'desktop.certificate_trusted', fingerprint }, 'desktop server certificate trusted on first use');
       return null;
     }
     if (pinned.fingerprint === fingerprint) return null;
     await hostKeys.setPending(this.host.id, key);
-    this.log.warn({ event: 'desktop.certificate_changed', pinned: pinned.fingerprint, presented: fingerprint }, 'VNC server certificate changed; refused');
-    return `The VNC server's TLS certificate changed (pinned ${pinned.fingerprint}, presented ${fingerprint}). If that is expected, an admin can accept the new one on the Hosts page.`;
+    this.log.warn({ event: 'desktop.certificate_changed', pinned: pinned.fingerprint, presented: fingerprint }, 'desktop server certificate changed; refused');
+    return `The ${this.host.protocol.toUpperCase()} server's TLS certificate changed (pinned ${pinned.fingerprint}, presented ${fingerprint}). If that is expected, an admin can accept the new one on the Hosts page.`;
   }
 
   private startPainting(): void {

@@ -255,7 +255,7 @@ export class ShareService {
     if (!host) throw new ShareError('ended', 'the shared host no longer exists');
     // Claim the slot before anything async can race a second upgrade on the same pass.
     const facts = storedHostFacts(host);
-    const session = host.protocol === 'vnc' ? this.deps.desktops.create(pass.identity.principal, host, facts) : this.deps.sessions.create(pass.identity.principal, host, facts);
+    const session = host.protocol !== 'ssh' ? this.deps.desktops.create(pass.identity.principal, host, facts) : this.deps.sessions.create(pass.identity.principal, host, facts);
     pass.sessionId = session.id;
     this.deps.log.info({ event: 'share.session_started', link: pass.link.id, session: session.id, host: host.name, guest: pass.identity.principal }, 'guest session started');
     return session;

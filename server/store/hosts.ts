@@ -1,7 +1,7 @@
 // Host repository: rows in `hosts`, with the credential sealed by the secret box and opened only into a HostRecord.
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
-import { hostAuthInputSchema, type HostAuthInput } from '../../shared/api-types.js';
+import { DEFAULT_RDP_SETTINGS, hostAuthInputSchema, rdpSettingsSchema, type HostAuthInput, type RdpSettings } from '../../shared/api-types.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { isUniqueViolation } from './errors.js';
 import type { Database, HostsTable } from './schema-types.js';
@@ -28,6 +28,7 @@ export function createHostStore(db: Kysely<Database>, box: SecretBox, now: () =>
       authMethod: row.auth_method,
       credential: openCredential(box, row),
       source: row.source,
+      ...(row.protocol === 'rdp' ? { rdp: readRdpSettings(row.settings) } : {}),
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     };
@@ -72,6 +73,7 @@ export function createHostStore(db: Kysely<Database>, box: SecretBox, now: () =>
         auth_method: host.auth.method,
         credential_enc: seal(id, host.auth),
         source: host.source,
+        settings: host.protocol === 'rdp' ? JSON.stringify(host.rdp ?? DEFAULT_RDP_SETTINGS) : '{}',
         created_at: at,
         updated_at: at,
       };
@@ -85,6 +87,7 @@ export function createHostStore(db: Kysely<Database>, box: SecretBox, now: () =>
       if (patch.address !== undefined) changes.address = patch.address;
       if (patch.port !== undefined) changes.port = patch.port;
       if (patch.username !== undefined) changes.username = patch.username;
+      if (patch.rdp !== undefined) changes.settings = JSON.stringify(patch.rdp);
       if (patch.auth !== undefined) {
         changes.auth_method = patch.auth.method;
         changes.credential_enc = seal(id, patch.auth);
@@ -123,4 +126,14 @@ function openCredential(box: SecretBox, row: HostRow): HostAuthInput {
     throw new Error(`host ${row.id}: stored credential does not match auth method ${row.auth_method}`);
   }
   return parsed.data;
+}
+
+/** Settings are ours, but a hand-edited or older row must not break the host list: unreadable means defaults. */
+function readRdpSettings(json: string): RdpSettings {
+  try {
+    const parsed = rdpSettingsSchema.safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : DEFAULT_RDP_SETTINGS;
+  } catch {
+    return DEFAULT_RDP_SETTINGS;
+  }
 }

@@ -13,6 +13,8 @@ export interface HostsTable {
   credential_enc: string;
   source: 'ui' | 'config';
   protocol: HostProtocol;
+  /** JSON of protocol settings (RDP: keyboard layout, security, domain); '{}' when none. */
+  settings: Generated<string>;
   created_at: number;
   updated_at: number;
 }

@@ -1,5 +1,5 @@
 // The store's public contract: what the rest of the server may ask of storage (SQLite or PostgreSQL).
-import type { AuthMethod, HostAuthInput, HostProtocol } from '../../shared/api-types.js';
+import type { AuthMethod, HostAuthInput, HostProtocol, RdpSettings } from '../../shared/api-types.js';
 import type { HostKeyInfo } from '../../shared/terminal-protocol.js';
 
 /** A host with its decrypted credential. Only server code that connects upstream sees this. */
@@ -15,6 +15,8 @@ export interface HostRecord {
   credential: HostAuthInput;
   /** 'tailnet' records are never stored: they are built per connection for a tailnet machine. */
   source: 'ui' | 'config' | 'tailnet';
+  /** RDP hosts: keyboard layout, security, domain (defaults filled in). */
+  rdp?: RdpSettings;
   createdAt: number;
   updatedAt: number;
 }
@@ -28,6 +30,7 @@ export interface NewHost {
   username: string;
   auth: HostAuthInput;
   source: 'ui' | 'config';
+  rdp?: RdpSettings;
 }
 
 export interface HostPatch {
@@ -37,6 +40,7 @@ export interface HostPatch {
   username?: string;
   /** Omitted: keep the stored credential. */
   auth?: HostAuthInput;
+  rdp?: RdpSettings;
 }
 
 export interface PinnedHostKey extends HostKeyInfo {

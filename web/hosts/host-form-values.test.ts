@@ -15,6 +15,9 @@ const base: HostFormValues = {
   password: 'hunter2',
   privateKey: '',
   passphrase: '',
+  keyboardLayout: 'en-US',
+  security: 'any',
+  domain: '',
 };
 
 const existing: HostView = {
@@ -49,6 +52,39 @@ describe('buildCreateRequest', () => {
     expect(buildCreateRequest({ ...vnc, method: 'key', privateKey: KEY })).toMatchObject({ ok: false, field: 'method' });
     expect(buildCreateRequest({ ...base, method: 'none' })).toMatchObject({ ok: false, field: 'method' });
     expect(buildCreateRequest({ ...base, username: '' })).toMatchObject({ ok: false, field: 'username' });
+  });
+
+  it('builds an RDP host: port 3389 by default, a user and a password, and its settings', () => {
+    const rdp: HostFormValues = { ...base, protocol: 'rdp', port: '', keyboardLayout: 'de-DE', security: 'nla', domain: ' CORP ' };
+    expect(buildCreateRequest(rdp)).toEqual({
+      ok: true,
+      value: {
+        name: 'nas',
+        address: 'nas.lan',
+        port: 3389,
+        username: 'pi',
+        protocol: 'rdp',
+        auth: { method: 'password', password: 'hunter2' },
+        rdp: { keyboardLayout: 'de-DE', security: 'nla', domain: 'CORP' },
+      },
+    });
+    expect(buildCreateRequest({ ...rdp, username: '' })).toMatchObject({ ok: false, field: 'username' });
+    expect(buildCreateRequest({ ...rdp, password: '' })).toMatchObject({ ok: false, field: 'password' });
+    expect(buildCreateRequest({ ...rdp, method: 'none', password: '' })).toMatchObject({ ok: false, field: 'method' });
+    expect(buildCreateRequest({ ...rdp, method: 'key', privateKey: KEY })).toMatchObject({ ok: false, field: 'method' });
+    expect(buildCreateRequest({ ...rdp, domain: '' })).toMatchObject({ ok: true, value: { rdp: { domain: '' } } });
+  });
+
+  it.each(['CORP\\alice', 'my domain', 'a/b', 'x'.repeat(65)])('rejects the RDP domain %s', (domain) => {
+    const r = buildCreateRequest({ ...base, protocol: 'rdp', domain });
+    expect(r).toMatchObject({ ok: false, field: 'domain' });
+  });
+
+  it('sends no RDP settings for SSH and VNC hosts', () => {
+    const ssh = buildCreateRequest({ ...base, keyboardLayout: 'fr-FR' });
+    expect(ssh.ok && 'rdp' in ssh.value).toBe(false);
+    const vnc = buildCreateRequest({ ...base, protocol: 'vnc', domain: 'has space' });
+    expect(vnc.ok && 'rdp' in vnc.value).toBe(false);
   });
 
   it('builds a key host with passphrase and a trailing newline', () => {
@@ -137,5 +173,48 @@ describe('buildUpdateRequest', () => {
     const ki = { ...existing, authMethod: 'keyboard-interactive' as const };
     const r = buildUpdateRequest({ ...formValuesFrom(ki) }, ki);
     expect(r.ok && 'auth' in r.value).toBe(false);
+  });
+
+  describe('an RDP host', () => {
+    const rdpHost: HostView = {
+      ...existing,
+      protocol: 'rdp',
+      port: 3389,
+      authMethod: 'password',
+      hasPassphrase: false,
+      canOpen: ['rdp'],
+      rdp: { keyboardLayout: 'sv-SE', security: 'tls', domain: 'LAB' },
+    };
+
+    it('fills the form from the stored settings', () => {
+      expect(formValuesFrom(rdpHost)).toMatchObject({ protocol: 'rdp', port: '3389', keyboardLayout: 'sv-SE', security: 'tls', domain: 'LAB', password: '' });
+    });
+
+    it('keeps the stored password when the field stays empty, and always sends the settings', () => {
+      expect(buildUpdateRequest({ ...formValuesFrom(rdpHost), keyboardLayout: 'ja-JP' }, rdpHost)).toEqual({
+        ok: true,
+        value: { name: 'nas', address: 'nas.lan', port: 3389, username: 'pi', rdp: { keyboardLayout: 'ja-JP', security: 'tls', domain: 'LAB' } },
+      });
+    });
+
+    it('sends a new password when one is typed', () => {
+      const r = buildUpdateRequest({ ...formValuesFrom(rdpHost), password: 'new' }, rdpHost);
+      expect(r).toMatchObject({ ok: true, value: { auth: { method: 'password', password: 'new' }, rdp: { keyboardLayout: 'sv-SE' } } });
+    });
+
+    it('still needs a user and a valid domain', () => {
+      expect(buildUpdateRequest({ ...formValuesFrom(rdpHost), username: '' }, rdpHost)).toMatchObject({ ok: false, field: 'username' });
+      expect(buildUpdateRequest({ ...formValuesFrom(rdpHost), domain: 'a:b' }, rdpHost)).toMatchObject({ ok: false, field: 'domain' });
+    });
+
+    it('falls back to the default settings when the host has none', () => {
+      const bare = { ...rdpHost, rdp: undefined };
+      expect(formValuesFrom(bare)).toMatchObject({ keyboardLayout: 'en-US', security: 'any', domain: '' });
+    });
+  });
+
+  it('leaves the RDP settings out of an SSH host update', () => {
+    const r = buildUpdateRequest(edit({ name: 'x' }), existing);
+    expect(r.ok && 'rdp' in r.value).toBe(false);
   });
 });

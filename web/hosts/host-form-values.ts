@@ -1,5 +1,15 @@
 // Turns the host dialog's fields into a create or update request, with checks a person can act on (pure).
-import { DEFAULT_PORTS, type AuthMethod, type CreateHostRequest, type HostProtocol, type HostView, type UpdateHostRequest } from '../../shared/api-types';
+import {
+  AUTH_METHODS_BY_PROTOCOL,
+  DEFAULT_PORTS,
+  DEFAULT_RDP_SETTINGS,
+  type AuthMethod,
+  type CreateHostRequest,
+  type HostProtocol,
+  type HostView,
+  type RdpSettings,
+  type UpdateHostRequest,
+} from '../../shared/api-types';
 
 export interface HostFormValues {
   protocol: HostProtocol;
@@ -11,12 +21,16 @@ export interface HostFormValues {
   password: string;
   privateKey: string;
   passphrase: string;
+  /** RDP hosts only (ignored for the other kinds). */
+  keyboardLayout: RdpSettings['keyboardLayout'];
+  security: RdpSettings['security'];
+  domain: string;
 }
 
 export type FormResult<T> = { ok: true; value: T } | { ok: false; field: keyof HostFormValues | 'method'; message: string };
 
 type Basics = Required<Pick<CreateHostRequest, 'name' | 'address' | 'port' | 'username'>>;
-const PROTOCOL_LABEL: Record<HostProtocol, string> = { ssh: 'SSH', vnc: 'VNC' };
+const PROTOCOL_LABEL: Record<HostProtocol, string> = { ssh: 'SSH', vnc: 'VNC', rdp: 'RDP' };
 
 // These repeat the server's rules (shared/api-types.ts) only to answer before a round trip; the server decides.
 function checkBasics(v: HostFormValues): FormResult<Basics> {
@@ -33,12 +47,21 @@ function checkBasics(v: HostFormValues): FormResult<Basics> {
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     return { ok: false, field: 'port', message: 'The port is a whole number from 1 to 65535.' };
   }
-  // VNC servers mostly have no user; only VeNCrypt Plain asks for one.
-  if (!username && v.protocol === 'ssh') return { ok: false, field: 'username', message: 'Enter the user to log in as.' };
+  // VNC servers mostly have no user; only VeNCrypt Plain asks for one. SSH and RDP always log in as someone.
+  if (!username && v.protocol !== 'vnc') return { ok: false, field: 'username', message: 'Enter the user to log in as.' };
   if (username && !/^[^\s:@]{1,64}$/.test(username)) {
     return { ok: false, field: 'username', message: 'A user name has no spaces, ":" or "@" (at most 64 characters).' };
   }
   return { ok: true, value: { name, address, port, username } };
+}
+
+function checkRdp(v: HostFormValues): FormResult<RdpSettings> {
+  const domain = v.domain.trim();
+  if (domain.length > 64) return { ok: false, field: 'domain', message: 'The domain is longer than 64 characters.' };
+  if (!/^[^\s\\/:*?"<>|]*$/.test(domain)) {
+    return { ok: false, field: 'domain', message: 'A Windows domain name has no spaces or any of \\ / : * ? " < > |.' };
+  }
+  return { ok: true, value: { keyboardLayout: v.keyboardLayout, security: v.security, domain } };
 }
 
 type AuthInput = CreateHostRequest['auth'];
@@ -67,18 +90,20 @@ function newAuth(v: HostFormValues): FormResult<AuthInput> {
   }
 }
 
-/** The methods each protocol offers, so a VNC host never gets a key and an SSH host never "none". */
+/** The methods each protocol offers, so a VNC host never gets a key, an SSH host never "none", an RDP host only a password. */
 export function methodAllowed(protocol: HostProtocol, method: AuthMethod): boolean {
-  return protocol === 'ssh' ? method !== 'none' : method === 'password' || method === 'none';
+  return AUTH_METHODS_BY_PROTOCOL[protocol].includes(method);
 }
 
 export function buildCreateRequest(v: HostFormValues): FormResult<CreateHostRequest> {
   const basics = checkBasics(v);
   if (!basics.ok) return basics;
   if (!methodAllowed(v.protocol, v.method)) return { ok: false, field: 'method', message: `${PROTOCOL_LABEL[v.protocol]} hosts cannot log in that way.` };
+  const rdp = v.protocol === 'rdp' ? checkRdp(v) : null;
+  if (rdp && !rdp.ok) return rdp;
   const auth = newAuth(v);
   if (!auth.ok) return auth;
-  return { ok: true, value: { ...basics.value, protocol: v.protocol, auth: auth.value } };
+  return { ok: true, value: { ...basics.value, protocol: v.protocol, auth: auth.value, ...(rdp ? { rdp: rdp.value } : {}) } };
 }
 
 /**
@@ -88,29 +113,37 @@ export function buildCreateRequest(v: HostFormValues): FormResult<CreateHostRequ
 export function buildUpdateRequest(v: HostFormValues, existing: HostView): FormResult<UpdateHostRequest> {
   const basics = checkBasics(v);
   if (!basics.ok) return basics;
+  // An RDP host's settings hold no secret: they are always sent as the form shows them.
+  const rdp = existing.protocol === 'rdp' ? checkRdp(v) : null;
+  if (rdp && !rdp.ok) return rdp;
+  const fields: UpdateHostRequest = { ...basics.value, ...(rdp ? { rdp: rdp.value } : {}) };
   const sameMethod = v.method === existing.authMethod;
   const typedSecret = v.method === 'password' ? v.password !== '' : v.method === 'key' ? v.privateKey.trim() !== '' : false;
   if (sameMethod && !typedSecret) {
     if (v.method === 'key' && v.passphrase) {
       return { ok: false, field: 'privateKey', message: 'To change the passphrase, paste the private key again too.' };
     }
-    return { ok: true, value: basics.value };
+    return { ok: true, value: fields };
   }
   const auth = newAuth(v);
   if (!auth.ok) return auth;
-  return { ok: true, value: { ...basics.value, auth: auth.value } };
+  return { ok: true, value: { ...fields, auth: auth.value } };
 }
 
 export function formValuesFrom(host: HostView | null): HostFormValues {
+  const rdp = host?.rdp ?? DEFAULT_RDP_SETTINGS;
   return {
     protocol: host?.protocol ?? 'ssh',
     name: host?.name ?? '',
     address: host?.address ?? '',
-    port: String(host?.port ?? DEFAULT_PORTS.ssh),
+    port: String(host?.port ?? DEFAULT_PORTS[host?.protocol ?? 'ssh']),
     username: host?.username ?? '',
     method: host?.authMethod ?? 'password',
     password: '',
     privateKey: '',
     passphrase: '',
+    keyboardLayout: rdp.keyboardLayout,
+    security: rdp.security,
+    domain: rdp.domain,
   };
 }

@@ -1,9 +1,19 @@
-// The add/edit host dialog: protocol, name, address, port, user, and how to log in (password, private key, keyboard-interactive, none).
-import { DEFAULT_PORTS, type AuthMethod, type HostProtocol, type HostView } from '../../shared/api-types';
+// The add/edit host dialog: protocol, name, address, port, user, how to log in (password, private key, keyboard-interactive, none), and an RDP host's options.
+import {
+  AUTH_METHODS_BY_PROTOCOL,
+  DEFAULT_PORTS,
+  HOST_PROTOCOLS,
+  KEYBOARD_LAYOUTS,
+  RDP_SECURITY_MODES,
+  type AuthMethod,
+  type HostProtocol,
+  type HostView,
+} from '../../shared/api-types';
 import { api } from '../api';
 import { showDialog } from '../ui/dialog';
 import { h, uid } from '../ui/dom';
 import { icon } from '../ui/icons';
+import { KEYBOARD_LAYOUT_NAMES, SECURITY_NAMES } from './host-labels';
 import { buildCreateRequest, buildUpdateRequest, formValuesFrom, methodAllowed, type HostFormValues } from './host-form-values';
 
 const METHODS: [AuthMethod, string][] = [
@@ -15,10 +25,12 @@ const METHODS: [AuthMethod, string][] = [
 const PROTOCOLS: [HostProtocol, string][] = [
   ['ssh', 'SSH terminal'],
   ['vnc', 'VNC desktop'],
+  ['rdp', 'RDP desktop'],
 ];
+const USER_PLACEHOLDER: Record<HostProtocol, string> = { ssh: 'root', vnc: 'usually empty', rdp: 'Administrator' };
 const MAX_KEY_FILE_BYTES = 16 * 1024;
 
-type Control = HTMLInputElement | HTMLTextAreaElement;
+type Control = HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
 
 function field(label: string, control: Control, hint?: string): HTMLElement {
   control.id ||= uid('f');
@@ -48,6 +60,9 @@ export function openHostForm(existing: HostView | null): Promise<HostView | unde
       placeholder: editing ? keep('key') : '-----BEGIN OPENSSH PRIVATE KEY-----\n…\n-----END OPENSSH PRIVATE KEY-----',
     }),
     passphrase: input('passphrase', { type: 'password', autocomplete: 'new-password', placeholder: editing && existing.hasPassphrase ? 'Stored' : 'None' }),
+    keyboardLayout: select('keyboardLayout', KEYBOARD_LAYOUTS.map((l) => [l, KEYBOARD_LAYOUT_NAMES[l]]), v.keyboardLayout),
+    security: select('security', RDP_SECURITY_MODES.map((m) => [m, SECURITY_NAMES[m]]), v.security),
+    domain: input('domain', { placeholder: 'None', autocapitalize: 'off', maxlength: '64' }),
   } satisfies Partial<Record<keyof HostFormValues, Control>>;
 
   const radios = METHODS.map(([value, label]) =>
@@ -59,6 +74,14 @@ export function openHostForm(existing: HostView | null): Promise<HostView | unde
   );
   const protocol = (): HostProtocol => (protocolRadios.map((r) => r.querySelector('input')!).find((r) => r.checked)?.value as HostProtocol) ?? 'ssh';
   const userLabel = h('span', null, 'User');
+  const rdpOptions = h(
+    'fieldset',
+    { class: 'field-group' },
+    h('legend', null, 'RDP options'),
+    field('Keyboard layout', controls.keyboardLayout, 'The layout the remote desktop uses: keys you type become that layout’s keys; characters it lacks are typed as Unicode.'),
+    field('Security', controls.security, 'Automatic lets the desktop and the gateway agree on NLA or TLS. Choose one only when the desktop insists on it.'),
+    field('Domain (optional)', controls.domain, 'The Windows domain of the user, if the account belongs to one.'),
+  );
   const sections: Record<AuthMethod, HTMLElement> = {
     password: h('div', { class: 'stack' }, field('Password', controls.password)),
     key: h('div', { class: 'stack' }, keyFileButton(controls.privateKey), field('Passphrase (optional)', controls.passphrase)),
@@ -80,29 +103,36 @@ export function openHostForm(existing: HostView | null): Promise<HostView | unde
       if (r.hidden && box.checked) radios[0]!.querySelector('input')!.checked = true;
     }
     for (const [m, el] of Object.entries(sections)) el.hidden = m !== method();
+    // One way to log in (RDP: a password) needs no choice.
+    methodField.hidden = AUTH_METHODS_BY_PROTOCOL[p].length < 2;
+    rdpOptions.hidden = p !== 'rdp';
     controls.port.placeholder = String(DEFAULT_PORTS[p]);
     userLabel.textContent = p === 'vnc' ? 'User (only for VeNCrypt Plain)' : 'User';
-    controls.username.placeholder = p === 'vnc' ? 'usually empty' : 'root';
+    controls.username.placeholder = USER_PLACEHOLDER[p];
   };
   for (const r of [...radios, ...protocolRadios]) r.addEventListener('change', showMethod);
   protocolRadios.forEach((r) =>
     r.addEventListener('change', () => {
-      // Switching protocol moves an untouched default port along.
-      const other = protocol() === 'vnc' ? DEFAULT_PORTS.ssh : DEFAULT_PORTS.vnc;
-      if (controls.port.value === '' || Number(controls.port.value) === other) controls.port.value = String(DEFAULT_PORTS[protocol()]);
+      // Switching protocol moves an untouched default port (another kind's default) along.
+      const p = protocol();
+      const port = controls.port.value.trim();
+      const otherDefault = HOST_PROTOCOLS.some((other) => other !== p && String(DEFAULT_PORTS[other]) === port);
+      if (port === '' || otherDefault) controls.port.value = String(DEFAULT_PORTS[p]);
     }),
   );
-  showMethod();
 
   const userField = field('User', controls.username);
   userField.querySelector('label')!.replaceChildren(userLabel);
+  const methodField = h('div', { class: 'field' }, h('span', { class: 'label', id: 'auth-label' }, 'Log in with'), h('div', { class: 'segmented', role: 'radiogroup', 'aria-labelledby': 'auth-label' }, radios));
+  showMethod();
   const body = [
     h('div', { class: 'field' }, h('span', { class: 'label', id: 'protocol-label' }, 'Kind'), h('div', { class: 'segmented', role: 'radiogroup', 'aria-labelledby': 'protocol-label' }, protocolRadios)),
     field('Name', controls.name, 'Shown on the hosts list and on tabs.'),
     h('div', { class: 'field-row' }, field('Address', controls.address), field('Port', controls.port)),
     userField,
-    h('div', { class: 'field' }, h('span', { class: 'label', id: 'auth-label' }, 'Log in with'), h('div', { class: 'segmented', role: 'radiogroup', 'aria-labelledby': 'auth-label' }, radios)),
+    methodField,
     ...Object.values(sections),
+    rdpOptions,
     editing && existing.authMethod !== 'keyboard-interactive'
       ? h('p', { class: 'hint muted' }, 'Secrets are never shown again. Empty secret fields keep what is stored.')
       : null,
@@ -128,6 +158,9 @@ export function openHostForm(existing: HostView | null): Promise<HostView | unde
             password: controls.password.value,
             privateKey: controls.privateKey.value,
             passphrase: controls.passphrase.value,
+            keyboardLayout: controls.keyboardLayout.value as HostFormValues['keyboardLayout'],
+            security: controls.security.value as HostFormValues['security'],
+            domain: controls.domain.value,
           };
           const fail = (field: keyof HostFormValues, message: string): never => {
             const bad = (controls as Partial<Record<keyof HostFormValues, Control>>)[field];
@@ -145,6 +178,10 @@ export function openHostForm(existing: HostView | null): Promise<HostView | unde
       },
     ],
   }).result;
+}
+
+function select<T extends string>(name: keyof HostFormValues, options: [T, string][], chosen: T): HTMLSelectElement {
+  return h('select', { class: 'select input', name }, options.map(([value, label]) => h('option', { value, selected: value === chosen }, label)));
 }
 
 /** The key textarea plus "Load from file…", which reads the file locally (it is only sent on Save). */

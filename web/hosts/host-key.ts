@@ -1,4 +1,5 @@
-// A host's SSH key status on its card, and the admin actions: accept a changed key, forget the pinned one.
+// A host's SSH key (or a desktop's certificate) status on its card, and the admin actions: accept a changed key, forget the pinned one.
+import type { HostProtocol } from '../../shared/api-types';
 import type { HostKeyInfo } from '../../shared/terminal-protocol';
 import { showDialog } from '../ui/dialog';
 import { h, relativeTime } from '../ui/dom';
@@ -12,9 +13,13 @@ export interface KeyOwner {
   address: string;
   hostKey: (HostKeyInfo & { trustedAt: number }) | null;
   pendingHostKey: (HostKeyInfo & { seenAt: number }) | null;
+  /** VNC and RDP hosts pin their TLS certificate instead of an SSH host key (absent: SSH). */
+  protocol?: HostProtocol;
   /** Absent when the caller is not an admin: the card then shows the state without the buttons. */
   manage?: { accept(fingerprint: string): Promise<unknown>; forget(): Promise<unknown> };
 }
+
+const isDesktop = (host: KeyOwner): boolean => host.protocol !== undefined && host.protocol !== 'ssh';
 
 /** The key line of a host card; `changed` is called after an action so the list can reload. */
 export function hostKeyStatus(host: KeyOwner, changed: () => void): HTMLElement {
@@ -26,7 +31,7 @@ export function hostKeyStatus(host: KeyOwner, changed: () => void): HTMLElement 
       h(
         'div',
         { class: 'stack' },
-        h('span', null, h('strong', null, 'Host key changed. '), `Seen ${relativeTime(host.pendingHostKey.seenAt)}; connections are refused until an admin accepts it.`),
+        h('span', null, h('strong', null, isDesktop(host) ? 'Certificate changed. ' : 'Host key changed. '), `Seen ${relativeTime(host.pendingHostKey.seenAt)}; connections are refused until an admin accepts it.`),
         host.manage ? h('div', null, h('button', { type: 'button', class: 'btn btn-sm', onclick: () => void reviewKey(host, changed) }, icon('key', 16), 'Review new key…')) : null,
       ),
     );
@@ -68,7 +73,9 @@ async function reviewKey(host: KeyOwner, changed: () => void): Promise<void> {
         host.hostKey ? row('Pinned (old)', host.hostKey.algorithm, host.hostKey.fingerprint, 'is-old') : [h('dt', null, 'Pinned (old)'), h('dd', { class: 'muted' }, 'none')],
         row('Presented (new)', pending.algorithm, pending.fingerprint, 'is-new'),
       ),
-      h('p', { class: 'hint muted' }, 'Check on the host with ', h('code', null, 'ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub'), '.'),
+      isDesktop(host)
+        ? h('p', { class: 'hint muted' }, 'Compare it with the fingerprint of the certificate the desktop server uses.')
+        : h('p', { class: 'hint muted' }, 'Check on the host with ', h('code', null, 'ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub'), '.'),
     ],
     actions: [{ label: 'Accept new key', variant: 'danger', isDefault: true, run: async () => (await manage.accept(pending.fingerprint)) ?? true }],
   }).result;

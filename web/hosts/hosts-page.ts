@@ -58,7 +58,7 @@ export function hostsPage({ workspace, me }: { workspace: TerminalWorkspace; me:
     h(
       'div',
       { class: 'page-head' },
-      h('div', null, h('h1', null, 'Hosts'), h('p', { class: 'page-sub' }, tailnet ? 'Machines you may open a terminal on, from your grants.' : 'Machines you can open a terminal on.')),
+      h('div', null, h('h1', null, 'Hosts'), h('p', { class: 'page-sub' }, tailnet ? 'Machines you may open a terminal or desktop on, from your grants.' : 'Machines you can open a terminal or desktop on.')),
       addButton,
     ),
     noAccess ? accessNotice(me) : null,

@@ -41,7 +41,7 @@ export function runningSessions(sessions: SessionView[], openHere: Set<string>, 
     'section',
     { class: 'section' },
     h('h2', null, 'Running sessions'),
-    h('p', { class: 'muted section-sub' }, 'Shells still running at the gateway that are not open in this tab.'),
+    h('p', { class: 'muted section-sub' }, 'Terminals and desktops still running at the gateway that are not open in this tab.'),
     h('div', { class: 'card' }, h('table', { class: 'table' }, h('tbody', null, rows))),
   );
 }
@@ -49,7 +49,7 @@ export function runningSessions(sessions: SessionView[], openHere: Set<string>, 
 async function end(s: SessionView, changed: () => void): Promise<void> {
   await runConfirmed({
     title: `End the session on ${s.hostName}?`,
-    consequence: 'Anything running in that shell stops.',
+    consequence: s.protocol === 'ssh' ? 'Anything running in that shell stops.' : 'The gateway closes its connection to the desktop; anyone watching it is disconnected.',
     confirmLabel: 'End session',
     run: () => api.endSession(s.id),
     after: changed,

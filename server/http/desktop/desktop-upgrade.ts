@@ -77,7 +77,7 @@ export function createDesktopUpgrade(deps: DesktopUpgradeDeps) {
     if (!session || session.principal !== identity.principal) {
       return acceptThenFail(req, socket, head, GuacStatus.resourceNotFound, 'no such desktop session (it ended or its grace period passed)');
     }
-    if (!can(identity.permissions, { kind: 'connect', protocol: session.host.protocol === 'vnc' ? 'vnc' : 'rdp' }, session.hostFacts)) {
+    if (!can(identity.permissions, { kind: 'connect', protocol: session.host.protocol }, session.hostFacts)) {
       deps.log.warn({ event: 'ws.attach_refused', session: session.id, host: session.host.name, by: identity.principal }, 'attach refused: the policy no longer allows this host');
       return acceptThenFail(req, socket, head, GuacStatus.clientForbidden, `you may no longer open ${session.host.name}`);
     }

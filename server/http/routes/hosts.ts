@@ -14,7 +14,8 @@ export interface HostSessions {
   endForHost(hostId: string, reason: string): void;
 }
 
-export function hostRoutes(store: Store, sessions: HostSessions, log: Logger) {
+/** `rdpUnavailable`: why RDP hosts cannot be opened on this gateway (no helper built), shown on each. */
+export function hostRoutes(store: Store, sessions: HostSessions, log: Logger, rdpUnavailable?: string) {
   const app = new Hono<GatewayEnv>();
 
   async function findHost(id: string): Promise<HostRecord> {
@@ -25,7 +26,10 @@ export function hostRoutes(store: Store, sessions: HostSessions, log: Logger) {
 
   /** A stored host speaks one protocol; admins see every host so they can manage it. */
   const canOpen = (host: HostRecord, identity: Identity) => openableProtocols(identity.permissions, storedHostFacts(host), [host.protocol]);
-  const view = (host: HostRecord, identity: Identity) => toHostView(host, store.hostKeys, canOpen(host, identity));
+  const view = async (host: HostRecord, identity: Identity) => {
+    const shown = await toHostView(host, store.hostKeys, canOpen(host, identity));
+    return host.protocol === 'rdp' && rdpUnavailable ? { ...shown, canOpen: [], unavailable: rdpUnavailable } : shown;
+  };
   const visible = (host: HostRecord, identity: Identity) => identity.permissions.role === 'admin' || canOpen(host, identity).length > 0;
 
   // Host and credential management is admin-only; reading is filtered by what the caller may open.

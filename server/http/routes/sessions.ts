@@ -27,6 +27,8 @@ export interface SessionRouteDeps {
   peerSshPort: number;
   /** Viewers that came through a share link lose their pass when the owner removes them. */
   shares: { forgetViewer(viewerId: string, by: Identity): void };
+  /** Why RDP cannot be opened here (its helper is not built), if so. */
+  rdpUnavailable?: string;
   log: Logger;
 }
 
@@ -76,10 +78,11 @@ export function sessionRoutes(deps: SessionRouteDeps) {
     const identity = c.get('identity');
     const { hostId, username } = await readJson(c, createSessionSchema);
     const { host, facts } = hostId.startsWith(TAILNET_HOST_ID_PREFIX) ? await tailnetHost(hostId, identity, username) : await storedHost(hostId, identity, username);
+    if (host.protocol === 'rdp' && deps.rdpUnavailable) throw new ApiFailure('conflict', deps.rdpUnavailable);
     // The connection itself starts when the page attaches its terminal or desktop tunnel.
     let session;
     try {
-      session = host.protocol === 'vnc' ? deps.desktops.create(identity.principal, host, facts) : sessions.create(identity.principal, host, facts);
+      session = host.protocol !== 'ssh' ? deps.desktops.create(identity.principal, host, facts) : sessions.create(identity.principal, host, facts);
     } catch (error) {
       if (error instanceof DesktopLimitError) throw new ApiFailure('conflict', error.message);
       throw error;

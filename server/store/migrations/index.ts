@@ -6,6 +6,7 @@ import { tokenOwners } from './003-token-owners.js';
 import { hostProtocol } from './004-host-protocol.js';
 import { desktopCredentials } from './005-desktop-credentials.js';
 import { shareLinks } from './006-share-links.js';
+import { hostSettings } from './007-host-settings.js';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '004-host-protocol': hostProtocol,
   '005-desktop-credentials': desktopCredentials,
   '006-share-links': shareLinks,
+  '007-host-settings': hostSettings,
 };
 
 export const migrationProvider: MigrationProvider = {
