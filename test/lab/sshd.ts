@@ -1,7 +1,7 @@
 // A real OpenSSH sshd on loopback for tests: its own config and host key, logging in as the porthole-lab user.
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { ensureLabAccount, LAB_LOCK, LAB_USER, withLock } from './lab-user.js';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './ports.js';
@@ -9,11 +9,6 @@ import { spawnDaemon, waitUntilListening, type Daemon } from './processes.js';
 
 const SSHD = '/usr/sbin/sshd';
 const SSH_KEYGEN = '/usr/bin/ssh-keygen';
-const LAB_USER = 'porthole-lab';
-// Outside /tmp so the account survives tmp cleaners; /var/tmp's sticky bit is fine for StrictModes,
-// which checks only up to the home directory.
-const LAB_HOME = '/var/tmp/porthole-lab-home';
-const LAB_LOCK = '/var/tmp/porthole-lab.lock';
 const NEEDS_ROOT = 'needs root (to create the porthole-lab user)';
 
 export interface SshdOptions {
@@ -135,75 +130,22 @@ function fingerprintOf(publicKeyPath: string): string {
   return fingerprint;
 }
 
-/** Creates the porthole-lab account, its key pair and password once; repairs modes every time. */
+/** The porthole-lab account (lab-user.ts) plus its key pair for key logins; repairs modes every time. */
 function ensureLabUser(): { password: string; privateKey: string } {
-  let entry = passwdEntry();
-  if (!entry) {
-    execFileSync('useradd', ['--system', '--create-home', '--home-dir', LAB_HOME, '--shell', '/bin/bash', LAB_USER]);
-    entry = passwdEntry();
-    if (!entry) throw new Error(`useradd ${LAB_USER} succeeded but getent does not see the user`);
-  }
-  const { uid, gid, home } = entry;
+  const { uid, gid, home, password } = ensureLabAccount();
   const sshDir = join(home, '.ssh');
   const keyPath = join(sshDir, 'id_ed25519');
-  // StrictModes: home and ~/.ssh owned by the user and not group/world-writable.
   mkdirSync(sshDir, { recursive: true });
-  chownSync(home, uid, gid);
-  chmodSync(home, 0o755);
   if (!existsSync(keyPath)) {
     rmSync(`${keyPath}.pub`, { force: true });
     execFileSync(SSH_KEYGEN, ['-q', '-t', 'ed25519', '-N', '', '-C', `${LAB_USER}@lab`, '-f', keyPath]);
   }
   const authorizedKeys = join(sshDir, 'authorized_keys');
   writeFileSync(authorizedKeys, readFileSync(`${keyPath}.pub`));
+  // StrictModes: ~/.ssh and its files owned by the user and not group/world-writable.
   for (const [path, mode] of [[sshDir, 0o700], [keyPath, 0o600], [`${keyPath}.pub`, 0o644], [authorizedKeys, 0o600]] as const) {
     chownSync(path, uid, gid);
     chmodSync(path, mode);
   }
-  // Random per machine, not a constant: a real account with a published password would be an open door
-  // wherever the machine's own sshd listens. Root-only file so every test process reads the same one.
-  const passwordPath = join(home, '.porthole-lab-password');
-  if (!existsSync(passwordPath)) writeFileSync(passwordPath, randomBytes(18).toString('base64url'), { mode: 0o600 });
-  const password = readFileSync(passwordPath, 'utf8').trim();
-  execFileSync('chpasswd', { input: `${LAB_USER}:${password}\n` });
   return { password, privateKey: readFileSync(keyPath, 'utf8') };
-}
-
-function passwdEntry(): { uid: number; gid: number; home: string } | undefined {
-  try {
-    const [, , uid, gid, , home] = execFileSync('getent', ['passwd', LAB_USER], { encoding: 'utf8' }).trim().split(':');
-    return { uid: Number(uid), gid: Number(gid), home: home ?? LAB_HOME };
-  } catch {
-    return undefined; // getent exits 2 for an unknown user
-  }
-}
-
-/** Serialises account setup across vitest workers (parallel useradd/chpasswd fight over /etc/shadow). */
-async function withLock<T>(lockDir: string, fn: () => T): Promise<T> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      mkdirSync(lockDir);
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    const age = Date.now() - (statMtime(lockDir) ?? Date.now());
-    if (age > 60_000) rmSync(lockDir, { recursive: true, force: true }); // left by a killed run
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${lockDir} (remove it if no test is running)`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  try {
-    return fn();
-  } finally {
-    rmSync(lockDir, { recursive: true, force: true });
-  }
-}
-
-function statMtime(path: string): number | undefined {
-  try {
-    return statSync(path).mtimeMs;
-  } catch {
-    return undefined;
-  }
 }

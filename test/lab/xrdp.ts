@@ -9,7 +9,8 @@
 // - Each daemon is PID 1 of its own PID namespace: when it exits, the kernel ends every session process it
 //   started (Xorg, chansrv, the xterm), so a crashed test leaves no session behind.
 import { execFileSync } from 'node:child_process';
-import { randomBytes, X509Certificate } from 'node:crypto';
+import { ensureLabAccount, LAB_LOCK, LAB_USER, withLock } from './lab-user.js';
+import { X509Certificate } from 'node:crypto';
 import {
   chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync,
   statSync, writeFileSync,
@@ -47,10 +48,6 @@ const TOOLS: [path: string, debianPackage: string][] = [
 ];
 const XVNC_TOOLS: [string, string][] = [['/usr/bin/Xvnc', 'tigervnc-standalone-server']];
 
-// The same account, home, password file and lock as sshd.ts: one lab user per machine, whichever fixture made it.
-const LAB_USER = 'porthole-lab';
-const LAB_HOME = '/var/tmp/porthole-lab-home';
-const LAB_LOCK = '/var/tmp/porthole-lab.lock';
 
 // Display blocks: 100-109, 110-119, ... 990-999. Xvnc/Xvfb fixtures pick theirs with -displayfd from 0 upwards.
 const DISPLAY_CLAIMS = '/var/tmp/porthole-lab-xrdp-displays';
@@ -116,7 +113,8 @@ export async function startXrdp(options: XrdpOptions = {}): Promise<LabXrdp> {
   const cryptLevel = options.cryptLevel ?? (security === 'rdp' ? 'fips' : 'high');
   const width = options.width ?? 1024;
   const height = options.height ?? 768;
-  const user = await withLock(LAB_LOCK, ensureLabUser);
+  // The same account, home, password file and lock as sshd.ts: one lab user per machine, whichever fixture made it.
+  const user = await withLock(LAB_LOCK, ensureLabAccount);
   execFileSync('/bin/sh', [SOCKSETUP]); // /run/xrdp/sockdir, where Xorg and chansrv put their sockets
 
   // Root-owned and world-readable (sesman runs the session script as the user); the key alone is 0600.
@@ -504,59 +502,3 @@ function mtime(path: string): number | undefined {
   }
 }
 
-// --- The lab account: the same user, home and password file as sshd.ts (which keeps its helpers private).
-
-interface LabUser {
-  uid: number;
-  gid: number;
-  password: string;
-}
-
-/** Creates porthole-lab if missing (as sshd.ts does) and (re)sets its machine-local random password. */
-function ensureLabUser(): LabUser {
-  let entry = passwdEntry();
-  if (!entry) {
-    execFileSync('useradd', ['--system', '--create-home', '--home-dir', LAB_HOME, '--shell', '/bin/bash', LAB_USER]);
-    entry = passwdEntry();
-    if (!entry) throw new Error(`useradd ${LAB_USER} succeeded but getent does not see the user`);
-  }
-  const { uid, gid, home } = entry;
-  mkdirSync(home, { recursive: true });
-  chownSync(home, uid, gid); // the session writes ~/.Xauthority and chansrv's logs there
-  chmodSync(home, 0o755);
-  const passwordPath = join(home, '.porthole-lab-password');
-  if (!existsSync(passwordPath)) writeFileSync(passwordPath, randomBytes(18).toString('base64url'), { mode: 0o600 });
-  const password = readFileSync(passwordPath, 'utf8').trim();
-  execFileSync('chpasswd', { input: `${LAB_USER}:${password}\n` });
-  return { uid, gid, password };
-}
-
-function passwdEntry(): { uid: number; gid: number; home: string } | undefined {
-  try {
-    const [, , uid, gid, , home] = execFileSync('getent', ['passwd', LAB_USER], { encoding: 'utf8' }).trim().split(':');
-    return { uid: Number(uid), gid: Number(gid), home: home ?? LAB_HOME };
-  } catch {
-    return undefined; // getent exits 2 for an unknown user
-  }
-}
-
-/** Serialises account setup across vitest workers and with sshd.ts (same lock directory). */
-async function withLock<T>(lockDir: string, fn: () => T): Promise<T> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      mkdirSync(lockDir);
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    if (Date.now() - (mtime(lockDir) ?? Date.now()) > 60_000) rmSync(lockDir, { recursive: true, force: true }); // left by a killed run
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${lockDir} (remove it if no test is running)`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  try {
-    return fn();
-  } finally {
-    rmSync(lockDir, { recursive: true, force: true });
-  }
-}
