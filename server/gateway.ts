@@ -199,7 +199,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       hostKeys: store.hostKeys,
       openDesktop: (req) => {
         if (req.host.protocol !== 'rdp') return vnc(req);
-        return rdp ? rdp(req) : Promise.reject(new RdpError('helper-missing', RDP_UNAVAILABLE_REASON));
+        return rdp ? rdp.open(req) : Promise.reject(new RdpError('helper-missing', RDP_UNAVAILABLE_REASON));
       },
       lookup: options.lookup,
       connectTimeoutMs: options.connectTimeoutMs ?? SSH_CONNECT_TIMEOUT_MS,
@@ -272,6 +272,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         shares.close();
         sessions.closeAll('the gateway is shutting down');
         desktops.closeAll('the gateway is shutting down');
+        // Each RDP helper holds a logged-in session: wait until they are gone (killed after a second).
+        await rdp?.close();
         await vncWorkers?.close();
         terminals.close();
         desktopTunnels.close();

@@ -680,6 +680,12 @@ BOOL connection_setup(PortholeContext* pc)
 			ok = ok && freerdp_settings_set_bool(s, FreeRDP_NlaSecurity, TRUE);
 			ok = ok && freerdp_settings_set_bool(s, FreeRDP_ExtSecurity, FALSE);
 			break;
+		case SEC_TLS_NLA:
+			ok = ok && freerdp_settings_set_bool(s, FreeRDP_RdpSecurity, FALSE);
+			ok = ok && freerdp_settings_set_bool(s, FreeRDP_TlsSecurity, TRUE);
+			ok = ok && freerdp_settings_set_bool(s, FreeRDP_NlaSecurity, TRUE);
+			ok = ok && freerdp_settings_set_bool(s, FreeRDP_ExtSecurity, FALSE);
+			break;
 		case SEC_RDP:
 			ok = ok && freerdp_settings_set_bool(s, FreeRDP_RdpSecurity, TRUE);
 			ok = ok && freerdp_settings_set_bool(s, FreeRDP_TlsSecurity, FALSE);

@@ -546,9 +546,11 @@ BOOL connect_params_parse(const char* text, size_t len, ConnectParams* out, char
 		out->security = SEC_NLA;
 	else if (strcmp(security, "rdp") == 0)
 		out->security = SEC_RDP;
+	else if (strcmp(security, "tls-nla") == 0)
+		out->security = SEC_TLS_NLA;
 	else
 	{
-		fail(&r, "CONNECT.security must be \"any\", \"tls\", \"nla\" or \"rdp\"");
+		fail(&r, "CONNECT.security must be \"any\", \"tls\", \"nla\", \"tls-nla\" or \"rdp\"");
 		goto done;
 	}
 	if (!certificate)

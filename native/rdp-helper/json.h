@@ -10,7 +10,9 @@ typedef enum
 	SEC_ANY,
 	SEC_TLS,
 	SEC_NLA,
-	SEC_RDP
+	SEC_RDP,
+	/* TLS or NLA, never Standard RDP Security: what "any" becomes once a certificate is pinned. */
+	SEC_TLS_NLA
 } SecurityMode;
 
 typedef struct

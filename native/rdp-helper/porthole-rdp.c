@@ -10,6 +10,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,6 +110,10 @@ int main(int argc, char** argv)
 		return EXIT_ERROR;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	/* Never outlive the gateway that started us (a helper holds a logged-in session): if it dies,
+	 * even by SIGKILL, so do we. (No getppid() == 1 check: in a container the gateway is PID 1.) */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
+		return EXIT_ERROR;
 	/* The protocol gets its own descriptor; stdout then points at stderr so that nothing a
 	 * library prints can corrupt the frames. */
 	out_fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);

@@ -28,7 +28,7 @@ function recordingViewer() {
   const viewer: TerminalViewer = {
     id: 'v1', identity: ownerIdentity('browser'), role: 'owner', linkId: null, since: 0,
     sendControl: (m) => events.push(m), sendOutput: (b) => events.push(Buffer.from(b).toString()),
-    pauseInput: () => {}, resumeInput: () => {}, close: () => {},
+    pauseInput: () => {}, resumeInput: () => {}, close: () => {}, backlog: () => 0,
   };
   return { viewer, events, outputs: () => events.filter((e): e is string => typeof e === 'string') };
 }

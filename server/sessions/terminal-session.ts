@@ -14,7 +14,7 @@ import { checkHostKey } from './host-key-check.js';
 import { PacedResumer } from './paced-resume.js';
 import { PendingQuestion } from './pending-question.js';
 import { ScreenMirror } from './screen-mirror.js';
-import { canDrive, viewerInfo, type TerminalViewer } from './viewer.js';
+import { canDrive, mayAnswer, viewerInfo, type TerminalViewer } from './viewer.js';
 
 const TYPE_AHEAD_LIMIT_BYTES = 64 * 1024;
 /**
@@ -125,15 +125,14 @@ export class TerminalSession {
    */
   attach(viewer: TerminalViewer, size: { cols: number; rows: number }): void {
     if (this.stage === 'closed') return viewer.close(CloseCode.sessionNotFound, 'this session has ended');
+    if (this.stage === 'created' && viewer.role !== 'owner') return viewer.close(CloseCode.sessionNotFound, 'this session has not started');
     if (canDrive(viewer)) this.stopDetachTimer();
-    const watcher = viewer.role === 'view';
-    if (!watcher) this.gate.add(viewer);
+    if (viewer.role !== 'view') this.gate.add(viewer);
     const attached = (restored: boolean, size: { cols: number; rows: number } = this.size): TerminalServerMessage => ({
       type: 'attached', sessionId: this.id, hostId: this.host.id, hostName: this.host.name, restored, role: viewer.role, ...size,
     });
     const state: ViewerState = { buffering: null, bufferedBytes: 0, unacked: 0, lagging: false };
     if (this.stage === 'created') {
-      if (viewer.role !== 'owner') return viewer.close(CloseCode.sessionNotFound, 'this session has not started');
       this.viewers.set(viewer, state);
       this.size = size;
       viewer.sendControl(attached(false));
@@ -146,7 +145,7 @@ export class TerminalSession {
       this.viewers.set(viewer, state);
       viewer.sendControl(attached(false));
       viewer.sendControl({ type: 'stage', stage: this.stage as ConnectStage });
-      if (this.question && canDrive(viewer)) viewer.sendControl(this.question.message);
+      if (this.question && mayAnswer(viewer, this.question.message.type as 'hostkey' | 'prompt')) viewer.sendControl(this.question.message);
       this.announceViewers();
       return;
     }
@@ -185,7 +184,7 @@ export class TerminalSession {
   }
 
   private resumeIfCaughtUp(viewer: TerminalViewer, state: ViewerState): void {
-    if (!state.lagging || state.unacked > WATCHER_RESUME_BYTES || !this.mirror || this.viewers.get(viewer) !== state || this.isClosed) return;
+    if (!state.lagging || state.unacked > WATCHER_RESUME_BYTES || viewer.backlog() > WATCHER_RESUME_BYTES || !this.mirror || this.viewers.get(viewer) !== state || this.isClosed) return;
     state.lagging = false;
     state.unacked = 0;
     this.flushOutput();
@@ -248,7 +247,7 @@ export class TerminalSession {
   }
 
   answer(viewer: TerminalViewer, kind: 'hostkey-answer' | 'prompt-answer', answer: unknown): void {
-    if (!canDrive(viewer) || !this.question || this.question.expects !== kind) return;
+    if (!this.question || this.question.expects !== kind || !mayAnswer(viewer, kind === 'hostkey-answer' ? 'hostkey' : 'prompt')) return;
     this.question.settle(answer);
   }
 
@@ -327,7 +326,8 @@ export class TerminalSession {
       if (viewer.role === 'view') {
         // A watcher's bytes count when actually sent (flushOutput, repaint): what it skips is never owed.
         const pending = state.buffering ? state.bufferedBytes : this.outboxBytes;
-        if (state.unacked + pending + chunk.length > WATCHER_LAG_LIMIT_BYTES) {
+        // Acks come from the client and could be faked; the socket's own backlog cannot.
+        if (state.unacked + pending + chunk.length > WATCHER_LAG_LIMIT_BYTES || viewer.backlog() > WATCHER_LAG_LIMIT_BYTES) {
           // This watcher cannot keep up: stop sending it output; it is repainted once it has caught up.
           state.lagging = true;
           state.buffering = null;
@@ -364,7 +364,7 @@ export class TerminalSession {
     this.flushOutput(); // keep output and control messages in the order they happened
     for (const viewer of this.viewers.keys()) {
       // Questions (host key, password prompts) go only to those who may answer them.
-      if ((message.type === 'hostkey' || message.type === 'prompt') && !canDrive(viewer)) continue;
+      if ((message.type === 'hostkey' || message.type === 'prompt') && !mayAnswer(viewer, message.type)) continue;
       viewer.sendControl(message);
     }
   }

@@ -19,6 +19,14 @@ export function canDrive(viewer: ViewerFacts): boolean {
   return viewer.role !== 'view';
 }
 
+/**
+ * Who may answer the gateway's questions: a trust decision (which host key to pin) only the session's own
+ * owner, never a guest; login prompts anyone driving (a host-link guest logs in to their own session).
+ */
+export function mayAnswer(viewer: ViewerFacts, question: 'hostkey' | 'prompt'): boolean {
+  return question === 'hostkey' ? viewer.role === 'owner' && viewer.linkId === null : canDrive(viewer);
+}
+
 export function viewerInfo(viewer: ViewerFacts): SessionViewerInfo {
   return { id: viewer.id, name: viewer.identity.name, role: viewer.role, source: viewer.identity.device?.name ?? '', linkId: viewer.linkId, since: viewer.since };
 }
@@ -32,6 +40,8 @@ export interface ViewerHooks {
 export interface TerminalViewer extends ViewerFacts {
   sendControl(message: TerminalServerMessage): void;
   sendOutput(bytes: Uint8Array): void;
+  /** Bytes handed to the socket but not yet on the network: what acks (which a client could fake) do not show. */
+  backlog(): number;
   /** Flow control for the viewer's input direction: stop/start reading its messages. */
   pauseInput(): void;
   resumeInput(): void;

@@ -36,6 +36,11 @@ export class AttemptLimiter {
     if (this.failures.size > this.maxKeys) this.failures.delete(this.failures.keys().next().value!);
   }
 
+  /** Takes back the newest failure (an attempt counted up front that turned out right). */
+  forgive(key: string): void {
+    this.failures.get(key)?.pop();
+  }
+
   /** A success clears the key's record (a person who finally typed the right passcode starts afresh). */
   reset(key: string): void {
     this.failures.delete(key);

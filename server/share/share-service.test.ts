@@ -111,12 +111,23 @@ describe('ShareService on SQLite with a replaceable clock', () => {
     expect(losers.map((r) => (r.reason as ShareError).code)).toEqual(Array(11).fill('used-up'));
     expect((await store.shares.get(plain.id))!.uses).toBe(3);
 
-    // With a passcode every contender is inside scrypt (off the event loop) at once before claiming.
+    // With a passcode every contender is inside scrypt (off the event loop) at once before claiming
+    // (four: each attempt counts against the link's five before it is checked).
     const guarded = await hostLink({ maxUses: 1, passcode: 'race-code-77' });
-    const second = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => shares.open(tokenOf(guarded), 'race-code-77', guest(40 + i))));
+    const second = await Promise.allSettled(Array.from({ length: 4 }, (_, i) => shares.open(tokenOf(guarded), 'race-code-77', guest(40 + i))));
     expect(second.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    expect(second.filter((r) => r.status === 'rejected').map((r) => ((r as PromiseRejectedResult).reason as ShareError).code)).toEqual(Array(5).fill('used-up'));
+    expect(second.filter((r) => r.status === 'rejected').map((r) => ((r as PromiseRejectedResult).reason as ShareError).code)).toEqual(Array(3).fill('used-up'));
     expect((await store.shares.get(guarded.id))!.uses).toBe(1);
+  });
+
+  it('passcode guesses sent all at once are counted before they are checked: at most five reach scrypt', async () => {
+    const link = await hostLink({ maxUses: 5, passcode: 'right-one-123' });
+    const burst = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => shares.open(tokenOf(link), `guess-${i}`, guest(60 + i))));
+    const codes = burst.map((r) => ((r as PromiseRejectedResult).reason as ShareError).code);
+    expect(codes.filter((c) => c === 'wrong-passcode')).toHaveLength(5);
+    expect(codes.filter((c) => c === 'rate-limited')).toHaveLength(15);
+    // And the right passcode waits like everyone else.
+    expect(await refusal(shares.open(tokenOf(link), 'right-one-123', guest(99)))).toBe('rate-limited');
   });
 
   it('a revoked link refuses new opens and the passes it gave out', async () => {

@@ -33,6 +33,12 @@ const SWEEP_MS = 250;
 type AnySession = TerminalSession | DesktopSession;
 type CreateShare = ReturnType<typeof createShareSchema.parse>;
 
+/** A pass's session slot while its session is being set up. */
+const STARTING = 'starting';
+/** Guests one live link may have out at once, and connections one pass may hold (a page and its reconnect). */
+const MAX_PASSES_PER_LINK = 100;
+export const MAX_VIEWERS_PER_PASS = 2;
+
 /** Who is opening a link, as the guest route saw the request. */
 export interface GuestRequest {
   /** Their tailnet identity (or the local owner's); undefined for an anonymous visitor (Funnel, or no login). */
@@ -84,12 +90,14 @@ export class ShareService {
   private readonly viewerPasses = new Map<string, GuestPass>();
   private readonly sourceLimiter: AttemptLimiter;
   private readonly linkLimiter: AttemptLimiter;
+  private readonly refusalNotes: AttemptLimiter;
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(private readonly deps: ShareServiceDeps) {
     this.now = deps.now ?? Date.now;
     this.sourceLimiter = new AttemptLimiter(deps.limits?.source ?? SOURCE_LIMIT, this.now);
     this.linkLimiter = new AttemptLimiter(deps.limits?.link ?? LINK_LIMIT, this.now);
+    this.refusalNotes = new AttemptLimiter({ failures: 3, windowMs: 10 * 60_000 }, this.now);
     this.sweeper = setInterval(() => this.sweep(), deps.sweepMs ?? SWEEP_MS);
     this.sweeper.unref();
   }
@@ -189,21 +197,29 @@ export class ShareService {
       throw new ShareError('not-found', 'this link does not exist; check that it was copied whole');
     }
     const refuse = (code: Exclude<ReturnType<typeof shareState>, 'active'> | 'tailnet-only', message: string): never => {
-      this.audit(link, 'refused', guestName(guest), guest.source, null, message);
+      // Someone holding a dead link may retry forever: the trail notes it a few times per source, not each time.
+      const noteKey = `${link.id}|${guest.sourceKey}`;
+      if (this.refusalNotes.retryAfter(noteKey) === 0) {
+        this.refusalNotes.fail(noteKey);
+        this.audit(link, 'refused', guestName(guest), guest.source, null, message);
+      }
       throw new ShareError(code, message);
     };
     const state = shareState(link, this.now(), this.sessionAlive(link));
     if (state !== 'active') refuse(state, refusalText(state, link));
     if (link.audience === 'tailnet' && !isTailnetIdentity(guest.identity)) refuse('tailnet-only', 'this link is only for people on the tailnet');
+    if ((this.linkPasses.get(link.id)?.size ?? 0) >= MAX_PASSES_PER_LINK) refuse('used-up', `this link already has ${MAX_PASSES_PER_LINK} guests`);
     if (link.passcodeHash) {
       this.throttle(this.linkLimiter, link.id, 'on this link');
       if (!passcode) throw new ShareError('passcode-required', 'this link needs a passcode');
+      // Counted before the check, not after: guesses sent in parallel must not all slip in while scrypt runs.
+      this.sourceLimiter.fail(guest.sourceKey);
+      this.linkLimiter.fail(link.id);
       if (!(await verifyPasscode(passcode, link.passcodeHash))) {
-        this.sourceLimiter.fail(guest.sourceKey);
-        this.linkLimiter.fail(link.id);
         this.audit(link, 'refused', guestName(guest), guest.source, null, 'wrong passcode');
         throw new ShareError('wrong-passcode', 'that passcode is not right');
       }
+      this.sourceLimiter.forgive(guest.sourceKey);
       this.linkLimiter.reset(link.id);
     }
     if (!(await this.deps.store.shares.claimUse(link.id, this.now()))) {
@@ -243,6 +259,7 @@ export class ShareService {
       return { kind: 'attach', session, role: pass.link.mode === 'control' ? 'control' : 'view', pass };
     }
     if (pass.sessionId === null) return { kind: 'start', pass };
+    if (pass.sessionId === STARTING) throw new ShareError('conflict', 'your session is starting; try again in a moment');
     const own = this.findSession(pass.sessionId);
     if (!own) throw new ShareError('ended', 'your session on this link has ended; open the link again for another');
     return { kind: 'attach', session: own, role: 'owner', pass };
@@ -251,9 +268,22 @@ export class ShareService {
   /** Host links: the guest's own session, started with the host's stored credential (never shown to the guest). */
   async startGuestSession(pass: GuestPass): Promise<AnySession> {
     if (pass.sessionId !== null) throw new ShareError('conflict', 'this pass already has a session');
-    const host = await this.deps.store.hosts.get(pass.link.hostId);
-    if (!host) throw new ShareError('ended', 'the shared host no longer exists');
-    // Claim the slot before anything async can race a second upgrade on the same pass.
+    // Claim the slot now, before anything async: a burst of upgrades on one pass must not start many sessions.
+    pass.sessionId = STARTING;
+    let host;
+    try {
+      host = await this.deps.store.hosts.get(pass.link.hostId);
+      if (!host) throw new ShareError('ended', 'the shared host no longer exists');
+      // A host link lends a host the owner already trusts: a guest never decides which host key to pin.
+      if (host.protocol === 'ssh' && !(await this.deps.store.hostKeys.getPinned(host.id))) {
+        throw new ShareError('conflict', `${host.name}'s host key is not trusted yet: its owner must connect once before lending it`);
+      }
+    } catch (error) {
+      pass.sessionId = null;
+      throw error;
+    }
+    // Revoked or expired while we looked the host up: start nothing.
+    if (!this.passes.has(pass.secret)) throw new ShareError('revoked', 'this link ended');
     const facts = storedHostFacts(host);
     const session = host.protocol !== 'ssh' ? this.deps.desktops.create(pass.identity.principal, host, facts) : this.deps.sessions.create(pass.identity.principal, host, facts);
     pass.sessionId = session.id;
@@ -271,6 +301,17 @@ export class ShareService {
     if (this.viewerPasses.get(viewer.id) !== pass) return;
     this.viewerPasses.delete(viewer.id);
     this.audit(pass.link, 'left', pass.identity.name, pass.source, sessionId, '');
+  }
+
+  /** A pass holds at most MAX_VIEWERS_PER_PASS connections (a page and its reconnect): a new one replaces the oldest. */
+  makeRoom(pass: GuestPass): void {
+    const mine = [...this.viewerPasses].filter(([, p]) => p === pass).map(([id]) => id); // attach order
+    while (mine.length >= MAX_VIEWERS_PER_PASS) {
+      const oldest = mine.shift()!;
+      this.viewerPasses.delete(oldest);
+      const session = this.findSession(pass.sessionId ?? pass.link.sessionId ?? '');
+      if (session) removeViewer(session, oldest, CloseCode.replaced, 'this link was opened again in another window');
+    }
   }
 
   /** Rate-limit bookkeeping for guest upgrades refused before a pass was looked at. */

@@ -87,6 +87,12 @@ describeLab('RDP desktops through the FreeRDP helper', unavailable, () => {
     tap(client, KEY.Return);
     await expect.poll(() => tls.typed(), { timeout: 20_000 }).toContain('hello rdp 42\n');
     client.close();
+    // Once a certificate is pinned, RDP security (which has none) would skip it: refused, naming why.
+    expect((await gw.api('PATCH', `/api/hosts/${host.id}`, { rdp: { security: 'rdp', keyboardLayout: 'en-US', domain: '' } })).status).toBe(200);
+    const downgraded = await open(host.id);
+    await downgraded.client.waitFor((l) => l.some((i) => i.opcode === 'error'), 'the refusal', 20_000);
+    expect(downgraded.client.instructions.find((i) => i.opcode === 'error')!.args[0]).toMatch(/pinned certificate, and RDP security would skip it/);
+    downgraded.client.close();
   }, 90_000);
 
   it('types a German layout: y and z, umlauts, and @ through AltGr (de-DE)', async () => {

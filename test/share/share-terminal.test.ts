@@ -104,6 +104,28 @@ describeLab('sharing terminal sessions', sshdUnavailableReason(), () => {
     owner.close();
   }, 60_000);
 
+  it('a burst of connections on one host-link pass starts one session, and a pass holds at most two connections', async () => {
+    const link = await share({ kind: 'host', hostId: host.id, maxUses: 1 });
+    const ticket = await openShare(gw.url, tokenOf(link));
+    const before = gw.gateway.sessions.size;
+    const burst = await Promise.all(Array.from({ length: 5 }, () => guestTerminal(gw.url, ticket.body.pass)));
+    // Some were told the session is still starting; the rest share the one session.
+    const attachedTo = new Set<string>();
+    await Promise.all(
+      burst.map(async (c) => {
+        const outcome = await Promise.race([c.closed.then(() => 'closed'), c.waitFor(() => c.messages.some((m) => m.type === 'attached'), 'attached').then(() => 'attached')]);
+        if (outcome === 'attached') attachedTo.add((c.messages.find((m) => m.type === 'attached') as { sessionId: string }).sessionId);
+      }),
+    );
+    expect(attachedTo.size).toBe(1);
+    expect(gw.gateway.sessions.size).toBe(before + 1);
+    const session = gw.gateway.sessions.get([...attachedTo][0]!)!;
+    await expect.poll(() => session.viewerList().length).toBeLessThanOrEqual(2);
+    await gw.api('DELETE', `/api/shares/${link.id}`);
+    await expect.poll(() => gw.gateway.sessions.get(session.id)).toBeUndefined();
+    burst.forEach((c) => c.close());
+  }, 60_000);
+
   it('a host link opens the host with its stored credential, for at most N sessions, never showing it', async () => {
     const link = await share({ kind: 'host', hostId: host.id, maxUses: 1, passcode: 'open sesame' });
     expect(link.maxUses).toBe(1);

@@ -66,6 +66,7 @@ export function createGuestUpgrade(deps: GuestUpgradeDeps) {
       return refuse('denied', error instanceof Error ? error.message : 'the session could not start');
     }
     const role = admission.kind === 'start' ? 'owner' : admission.role;
+    deps.shares.makeRoom(pass);
     const grant = { identity: pass.identity, role, linkId: pass.link.id } as const;
     const hooks = {
       attached: (viewer: ViewerFacts) => deps.shares.viewerAttached(pass, viewer, session.id),

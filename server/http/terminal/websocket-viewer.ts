@@ -16,6 +16,9 @@ function closeReason(text: string): string {
   return bytes.length <= 123 ? text : bytes.subarray(0, 120).toString('utf8').replace(/\uFFFD$/, '') + '...';
 }
 
+/** Far past the flow-control window (512 KiB unacked): only a client that fakes its acks gets here. */
+const MAX_SOCKET_BACKLOG_BYTES = 16 * 1024 * 1024;
+
 export class WebSocketViewer implements TerminalViewer {
   readonly id = randomUUID();
   readonly since = Date.now();
@@ -40,7 +43,18 @@ export class WebSocketViewer implements TerminalViewer {
   }
 
   sendOutput(bytes: Uint8Array): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(bytes, { binary: true });
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    // Flow control trusts the client's acks; a client that acks without reading must not grow our memory.
+    if (this.ws.bufferedAmount > MAX_SOCKET_BACKLOG_BYTES) {
+      this.log.warn({ event: 'ws.not_reading', backlog: this.ws.bufferedAmount }, 'closing a terminal connection that stopped reading');
+      this.ws.terminate();
+      return;
+    }
+    this.ws.send(bytes, { binary: true });
+  }
+
+  backlog(): number {
+    return this.ws.bufferedAmount;
   }
 
   pauseInput(): void {

@@ -26,7 +26,8 @@ export interface ConnectRequest {
   username: string;
   password: string;
   domain: string;
-  security: 'any' | 'tls' | 'nla' | 'rdp';
+  /** tls-nla: what 'any' becomes once a certificate is pinned (never Standard RDP Security, which has no certificate). */
+  security: 'any' | 'tls' | 'nla' | 'tls-nla' | 'rdp';
   width: number;
   height: number;
   /** "ask", or the pinned "sha256:<hex>" the helper may accept silently. */

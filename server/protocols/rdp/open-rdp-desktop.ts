@@ -23,14 +23,40 @@ export interface RdpOpenerOptions {
   log: Logger;
 }
 
-export function createRdpOpener(options: RdpOpenerOptions): OpenDesktop {
-  return (req) => openRdpDesktop(req, options);
+export interface RdpOpener {
+  open: OpenDesktop;
+  /** Waits until every helper has exited (each is asked to leave, and killed after a second). */
+  close(): Promise<void>;
 }
 
-async function openRdpDesktop(req: OpenDesktopRequest, options: RdpOpenerOptions): Promise<DesktopConnection> {
+/** One opener per gateway; it owns the helper processes it starts, so the gateway can wait them out on shutdown. */
+export function createRdpOpener(options: RdpOpenerOptions): RdpOpener {
+  const children = new Set<ChildProcessWithoutNullStreams>();
+  return {
+    open: (req) => openRdpDesktop(req, options, children),
+    async close() {
+      await Promise.all(
+        [...children].map((child) => {
+          if (child.exitCode !== null || child.signalCode !== null) return undefined;
+          const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+          stop(child);
+          return exited;
+        }),
+      );
+    },
+  };
+}
+
+async function openRdpDesktop(req: OpenDesktopRequest, options: RdpOpenerOptions, children: Set<ChildProcessWithoutNullStreams>): Promise<DesktopConnection> {
   const { host } = req;
   const settings = host.rdp ?? DEFAULT_RDP_SETTINGS;
   const log = options.log.child({ host: host.name, protocol: 'rdp' });
+  // Standard RDP Security has no certificate: once one is pinned, allowing it would let anyone in the
+  // path downgrade the connection past the pin and read the password. So 'any' then means TLS or NLA.
+  if (req.certificatePinned && settings.security === 'rdp') {
+    throw new RdpError('certificate-rejected', `${host.name} has a pinned certificate, and RDP security would skip it: choose TLS, NLA or Automatic, or have an admin forget the certificate`);
+  }
+  const security = req.certificatePinned && settings.security === 'any' ? 'tls-nla' : settings.security;
   req.stage('resolving');
   const address = isIP(host.address) ? host.address : await (req.lookup ?? systemLookup)(host.address);
   req.signal.throwIfAborted();
@@ -38,6 +64,9 @@ async function openRdpDesktop(req: OpenDesktopRequest, options: RdpOpenerOptions
 
   // No secret on the command line or in the environment (both show in ps): it goes down stdin.
   const child = spawn(options.helperPath, [], { stdio: ['pipe', 'pipe', 'pipe'], env: helperEnvironment() });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  child.once('error', () => children.delete(child)); // never started: no exit will come
   const reader = new HelperMessageReader();
   const keyboard = new RdpKeyboard(settings.keyboardLayout);
   let framebuffer: Framebuffer | undefined;
@@ -194,7 +223,7 @@ async function openRdpDesktop(req: OpenDesktopRequest, options: RdpOpenerOptions
         username: host.username,
         password: host.credential.method === 'password' ? host.credential.password : '',
         domain: settings.domain,
-        security: settings.security,
+        security,
         width: req.width,
         height: req.height,
         certificate: 'ask',
