@@ -80,13 +80,13 @@ export interface PrivateBuild {
 
 /**
  * Builds the current server/ + shared/ sources (esbuild, one file each, no bundling: what `tsc -p server/tsconfig.build.json`
- * emits, without the type-check) and the page (vite) into bench/.peers/desktop, so the gateway runs as plain JavaScript, as in
+ * emits, without the type-check) and the page (vite) into `peersDir` (bench/.peers/desktop; the RDP benchmark uses its own), so the gateway runs as plain JavaScript, as in
  * production (from source its VNC worker thread would load tsx on every connect), and nobody else's dist/ is touched.
  */
-export async function buildPrivateCopy(log: (line: string) => void): Promise<PrivateBuild> {
+export async function buildPrivateCopy(log: (line: string) => void, peersDir: string = DESKTOP_PEERS): Promise<PrivateBuild> {
   const t0 = Date.now();
-  const out = join(DESKTOP_PEERS, 'build');
-  const webRoot = join(DESKTOP_PEERS, 'web');
+  const out = join(peersDir, 'build');
+  const webRoot = join(peersDir, 'web');
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   // Plain ESM, and the project's node_modules (not bench/.peers/node_modules, which is WeTTY's) when resolving packages.

@@ -1,5 +1,5 @@
-// Porthole under test for the desktop benchmark: the privately built gateway in a child process (its CPU is its own),
-// logged in over its API; VNC and SSH hosts; sessions ended between runs.
+// Porthole under test for the desktop benchmarks: the privately built gateway in a child process (its CPU is its own),
+// logged in over its API; VNC, RDP and SSH hosts; sessions ended between runs.
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { PrivateBuild } from './desktop-peers.js';
@@ -13,20 +13,26 @@ export interface DesktopGateway extends Login {
   proc: Tracked;
   api: ReturnType<typeof apiClient>;
   addVncHost(port: number): Promise<string>;
+  /** A password RDP host (settings as in shared/api-types.ts rdpSettingsSchema, e.g. { security: 'tls' }). */
+  addRdpHost(target: { port: number; user: string; password: string; rdp?: Record<string, string> }): Promise<string>;
   addKeyHost(target: { port: number; user: string; privateKey: string }): Promise<string>;
   /** Starts watching the gateway's event-loop delay and GC pauses; loopStop returns them. */
   loopStart(): Promise<void>;
   loopStop(): Promise<LoopStats>;
-  /** Ends every desktop session (a closed page leaves its session for the 2 s grace period otherwise). */
+  /** Ends every desktop session, VNC and RDP (a closed page leaves its session for the 2 s grace period otherwise). */
   endDesktopSessions(): Promise<number>;
   stop(): Promise<void>;
 }
 
-/** Plain node, no tsx; `nodeArgs` e.g. ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] (BENCH_GATEWAY_NODE_ARGS in desktop.ts). */
-export async function startDesktopGateway(build: PrivateBuild, nodeArgs: string[] = []): Promise<DesktopGateway> {
+/**
+ * Plain node, no tsx; `nodeArgs` e.g. ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] (BENCH_GATEWAY_NODE_ARGS in desktop.ts);
+ * `env` is added to this process's environment (e.g. PORTHOLE_RDP_HELPER for the RDP benchmark).
+ */
+export async function startDesktopGateway(build: PrivateBuild, nodeArgs: string[] = [], env: Record<string, string> = {}): Promise<DesktopGateway> {
   const proc = spawnTracked(process.execPath, [...nodeArgs, build.gatewayChild, JSON.stringify({ webRoot: build.webRoot })], {
     cwd: ROOT,
     keepStdout: true,
+    env: { ...process.env, ...env },
   });
   const queue: string[] = [];
   const waiting: ((line: string) => void)[] = [];
@@ -59,6 +65,8 @@ export async function startDesktopGateway(build: PrivateBuild, nodeArgs: string[
     proc,
     api,
     addVncHost: (port) => created({ name: `bench-vnc-${port}`, protocol: 'vnc', address: '127.0.0.1', port, auth: { method: 'none' } }),
+    addRdpHost: (t) =>
+      created({ name: `bench-rdp-${t.port}`, protocol: 'rdp', address: '127.0.0.1', port: t.port, username: t.user, auth: { method: 'password', password: t.password }, ...(t.rdp ? { rdp: t.rdp } : {}) }),
     addKeyHost: (t) => created({ name: `bench-ssh-${t.port}`, address: '127.0.0.1', port: t.port, username: t.user, auth: { method: 'key', privateKey: t.privateKey } }),
     async loopStart() {
       proc.child.stdin!.write('loop-start\n');
@@ -70,7 +78,7 @@ export async function startDesktopGateway(build: PrivateBuild, nodeArgs: string[
     },
     async endDesktopSessions() {
       const list = await api('GET', '/api/sessions');
-      const desktops = ((list.body ?? []) as { id: string; protocol?: string }[]).filter((s) => s.protocol === 'vnc');
+      const desktops = ((list.body ?? []) as { id: string; protocol?: string }[]).filter((s) => s.protocol === 'vnc' || s.protocol === 'rdp');
       for (const s of desktops) await api('DELETE', `/api/sessions/${s.id}`);
       return desktops.length;
     },

@@ -119,3 +119,19 @@ export function childPids(pid: number): number[] {
   }
   return out;
 }
+
+/** `pid` and every process below it (children found through /proc; those that started meanwhile may be missed). */
+export function descendantPids(pid: number): number[] {
+  const all = [pid];
+  for (let i = 0; i < all.length; i++) all.push(...childPids(all[i]!));
+  return all;
+}
+
+/** The command name (/proc/PID/comm), '' if the process is gone. */
+export function commOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}

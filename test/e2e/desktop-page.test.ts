@@ -66,6 +66,9 @@ describeLab('desktop page in Chromium against Xvnc', reason, () => {
     await expect.poll(() => pixel(page, 20, 20), { timeout: 10_000 }).toEqual([...SCENE.root]);
     const inside = { x: SCENE.xterm.x + SCENE.xterm.width - 30, y: SCENE.xterm.y + SCENE.xterm.height - 20 };
     await expect.poll(() => pixel(page, inside.x, inside.y)).toEqual([...SCENE.xtermBackground]);
+    // Xvnc follows the client's size: the desktop starts at the window's size, not the 640x480 floor.
+    const width = await page.evaluate(() => document.querySelector<HTMLCanvasElement>('.desktop-screen canvas')!.width);
+    expect(width).toBeGreaterThan(1000);
     await page.screenshot({ path: join(shots, 'desktop-vnc.png') });
   });
 

@@ -66,6 +66,7 @@ export class DesktopView {
   private role: ViewerRole = 'owner';
   private readonly resizeObserver: ResizeObserver;
   private resizeTimer: number | undefined;
+  private disposed = false;
 
   constructor(
     endpoint: DesktopEndpoint,
@@ -135,10 +136,26 @@ export class DesktopView {
       if (this.state === 'connected' && this.role !== 'view') this.client.sendKeyEvent(0, keysym);
     };
 
-    this.resizeObserver = new ResizeObserver(() => this.onContainerResize());
+    // Connect once the screen is laid out, so the desktop starts at the window's size (a servers that
+    // follows the client, like xrdp or Xvnc, would otherwise start at the 640x480 floor and stay there).
+    let started = false;
+    const start = () => {
+      if (started || this.disposed) return;
+      started = true;
+      window.clearTimeout(fallback);
+      this.client.connect(endpoint.connectData(this.targetSize()));
+    };
+    // Never laid out (a hidden tab): connect anyway, at the floor size, and follow the window later.
+    const fallback = window.setTimeout(start, 1_000);
+    this.resizeObserver = new ResizeObserver(() => {
+      if (!started) {
+        if (this.screen.getBoundingClientRect().width > 0) start();
+        return;
+      }
+      this.onContainerResize();
+    });
     this.resizeObserver.observe(this.screen);
     this.overlay.show(hostName);
-    this.client.connect(endpoint.connectData(this.targetSize()));
   }
 
   /** What this page may do on the desktop, as the server said. */
@@ -181,6 +198,7 @@ export class DesktopView {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.resizeObserver.disconnect();
     window.clearTimeout(this.resizeTimer);
     this.keyboard.onkeydown = null;
