@@ -32,5 +32,19 @@ export async function guestRequestOf(authenticator: Authenticator, request: Auth
   if (outcome.refusal === 'unavailable') throw new ApiFailure('unavailable', outcome.reason);
   const forwarded = funnelClientAddress(request);
   const address = forwarded ?? request.remoteAddress.replace(/^::ffff:/, '');
-  return { source: forwarded ? `${address} (internet)` : address, sourceKey: `ip:${address}` };
+  return { source: forwarded ? `${address} (internet)` : address, sourceKey: `ip:${rateLimitPrefix(address)}` };
+}
+
+/**
+ * What one source is for rate limiting: an IPv4 address, or an IPv6 /64 (one home network or host gets a
+ * whole /64, so keying by full address would hand an attacker 2^64 fresh keys).
+ */
+export function rateLimitPrefix(address: string): string {
+  if (isIP(address) !== 6) return address;
+  const [head, tail = ''] = address.split('::');
+  const left = head ? head.split(':') : [];
+  const right = address.includes('::') && tail ? tail.split(':') : [];
+  if (right.some((part) => part.includes('.')) || left.some((part) => part.includes('.'))) return address; // IPv4-mapped forms: rare, keep whole
+  const groups = [...left, ...Array(8 - left.length - right.length).fill('0'), ...right].map((g) => parseInt(g || '0', 16).toString(16));
+  return `${groups.slice(0, 4).join(':')}::/64`;
 }
