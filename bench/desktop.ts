@@ -51,7 +51,7 @@ import { renderDesktopTable, type DesktopSummary, type PeerSummary } from './des
 import { prepareScene, ROOT_PROBE, runScene, startBenchXvnc, type BenchXvnc, type Scene } from './desktop-xvnc.js';
 import { echoSeries, enterEchoMode, median, percentile, type EchoSample } from './measure.js';
 import { openPortholeTerminal, type LoopStats, type PortholeTerminal } from './porthole-peer.js';
-import { childPids, cleanupAll, cpuSeconds, onCleanup } from './procs.js';
+import { childPids, cpuSeconds, onCleanup, runBench } from './procs.js';
 
 const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
 const FIRST_FRAMES = env('BENCH_DESKTOP_FIRST_FRAMES', 6);
@@ -515,19 +515,4 @@ function commOf(pid: number): string {
   }
 }
 
-const watchdog = setTimeout(() => {
-  log(`gave up after ${TOTAL_LIMIT_MS / 1000} s`);
-  void cleanupAll().finally(() => process.exit(1));
-}, TOTAL_LIMIT_MS);
-watchdog.unref();
-
-main()
-  .then(async (code) => {
-    await cleanupAll();
-    process.exit(code);
-  })
-  .catch(async (err: Error) => {
-    log(`failed: ${err.stack ?? err.message}`);
-    await cleanupAll();
-    process.exit(1);
-  });
+runBench(main, { limitMs: TOTAL_LIMIT_MS, log });

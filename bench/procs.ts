@@ -135,3 +135,25 @@ export function commOf(pid: number): string {
     return '';
   }
 }
+
+/**
+ * Runs a benchmark's main: cleans up, then exits with its code (0 when it returns nothing). A failure, or
+ * passing `limitMs`, also cleans up first and exits 1, so no daemon outlives a run.
+ */
+export function runBench(main: () => Promise<number | void>, options: { limitMs: number; log: (line: string) => void }): void {
+  const watchdog = setTimeout(() => {
+    options.log(`gave up after ${options.limitMs / 1000} s`);
+    void cleanupAll().finally(() => process.exit(1));
+  }, options.limitMs);
+  watchdog.unref();
+  main()
+    .then(async (code) => {
+      await cleanupAll();
+      process.exit(code ?? 0);
+    })
+    .catch(async (err: Error) => {
+      options.log(`failed: ${err.stack ?? err.message}`);
+      await cleanupAll();
+      process.exit(1);
+    });
+}

@@ -59,7 +59,7 @@ import { buildPrivateCopy, packageVersion } from './desktop-peers.js';
 import { startDesktopGateway, type DesktopGateway } from './desktop-porthole.js';
 import type { Rect } from './desktop-xvnc.js';
 import { median, percentile } from './measure.js';
-import { childPids, cleanupAll, commOf, cpuSeconds, descendantPids, onCleanup } from './procs.js';
+import { childPids, commOf, cpuSeconds, descendantPids, onCleanup, runBench } from './procs.js';
 import { buildHelper, cpuDelta, runActivity, sessionX, startEchoXterm, xrdpSideCpu, type SessionX } from './rdp-lab.js';
 import { renderRdpTable, type RdpPeerSummary, type RdpPortholeExtras } from './rdp-report.js';
 import { PYTHON, spawnXfreerdp, startXvfb, XFREERDP, xfreerdpWindow, XProbe, XVFB, type Xfreerdp, type Xvfb } from './rdp-xfreerdp.js';
@@ -660,19 +660,4 @@ function report(samples: Record<PeerName, Samples>, noSessionCpuPerMin: number, 
   ].join('\n');
 }
 
-const watchdog = setTimeout(() => {
-  log(`gave up after ${TOTAL_LIMIT_MS / 1000} s`);
-  void cleanupAll().finally(() => process.exit(1));
-}, TOTAL_LIMIT_MS);
-watchdog.unref();
-
-main()
-  .then(async (code) => {
-    await cleanupAll();
-    process.exit(code);
-  })
-  .catch(async (err: Error) => {
-    log(`failed: ${err.stack ?? err.message}`);
-    await cleanupAll();
-    process.exit(1);
-  });
+runBench(main, { limitMs: TOTAL_LIMIT_MS, log });

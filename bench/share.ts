@@ -39,7 +39,7 @@ import type { CreatedShareLink } from '../shared/share-types.js';
 import { sshdUnavailableReason, startSshd } from '../test/lab/sshd.js';
 import { echoSeries, enterEchoMode, median, percentile, type EchoSample } from './measure.js';
 import { apiClient, startPortholeGateway, type PortholeGateway, type PortholeTerminal } from './porthole-peer.js';
-import { cleanupAll, cpuSeconds, onCleanup, rssBytes } from './procs.js';
+import { cpuSeconds, onCleanup, rssBytes, runBench } from './procs.js';
 import { renderShareReport, type ShareSummary } from './share-report.js';
 import { startViewers, type ViewerProcess } from './share-viewers.js';
 import { PROMPT } from './tap.js';
@@ -360,17 +360,4 @@ async function main(): Promise<void> {
   log('wrote bench/results/share-latest.md');
 }
 
-const watchdog = setTimeout(() => {
-  log(`gave up after ${TOTAL_LIMIT_MS / 1000} s`);
-  void cleanupAll().finally(() => process.exit(1));
-}, TOTAL_LIMIT_MS);
-watchdog.unref();
-
-main()
-  .then(() => cleanupAll())
-  .then(() => process.exit(0))
-  .catch(async (err: Error) => {
-    log(`failed: ${err.stack ?? err.message}`);
-    await cleanupAll();
-    process.exit(1);
-  });
+runBench(main, { limitMs: TOTAL_LIMIT_MS, log });

@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { sshdUnavailableReason, startSshd } from '../test/lab/sshd.js';
 import { bulkRun, echoSeries, enterEchoMode, median, percentile, type BulkResult, type EchoSample } from './measure.js';
 import { startPortholeGateway, type LoopStats, type PortholeGateway, type PortholeTerminal } from './porthole-peer.js';
-import { cleanupAll, cpuSeconds, onCleanup, rssBytes, spawnTracked } from './procs.js';
+import { cpuSeconds, onCleanup, rssBytes, spawnTracked, runBench } from './procs.js';
 import { renderEchoBreakdown, renderTable, type Summary } from './report.js';
 import { openSshTerminal, type SshTarget } from './ssh-peer.js';
 import { PROMPT, type TerminalPipe } from './tap.js';
@@ -298,18 +298,5 @@ function report(summary: Summary, details: string[]): string {
   ].join('\n');
 }
 
-const watchdog = setTimeout(() => {
-  log(`gave up after ${TOTAL_LIMIT_MS / 1000} s`);
-  void cleanupAll().finally(() => process.exit(1));
-}, TOTAL_LIMIT_MS);
-watchdog.unref();
-
-main()
-  .then(() => cleanupAll())
-  .then(() => process.exit(0))
-  .catch(async (err: Error) => {
-    log(`failed: ${err.stack ?? err.message}`);
-    await cleanupAll();
-    process.exit(1);
-  });
+runBench(main, { limitMs: TOTAL_LIMIT_MS, log });
 

@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getRequestListener } from '@hono/node-server';
 import { localAuthenticator, tailnetAuthenticator, type Authenticator } from './auth/authenticator.js';
-import type { IncomingMessage } from 'node:http';
 import { LocalAuth } from './auth/local-auth.js';
 import { gatewayUrl, type GatewayConfig } from './config/config.js';
 import { QUESTION_TIMEOUT_MS, SSH_CONNECT_TIMEOUT_MS } from './config/defaults.js';
@@ -34,7 +33,7 @@ import { DesktopSessionRegistry } from './sessions/desktop-session-registry.js';
 import { SessionRegistry } from './sessions/session-registry.js';
 import { ShareService } from './share/share-service.js';
 import { createGuestUpgrade, GUEST_UPGRADE_PATH } from './http/share/guest-upgrade.js';
-import { refuseUpgrade } from './http/upgrade-identity.js';
+import { authRequestOfUpgrade, refuseUpgrade } from './http/upgrade-identity.js';
 import { isFunnelRequest } from './auth/authenticator.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/types.js';
@@ -246,7 +245,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       const desktop = DESKTOP_PATH.exec(path);
       if (guest) guests.handleUpgrade(req, socket, head, guest[1] as 'terminal' | 'desktop');
       // Funnel reaches only the guest paths, WebSockets included.
-      else if (isFunnelRequest((name) => headerOf(req, name))) refuseUpgrade(socket, 403, 'Forbidden');
+      else if (isFunnelRequest(authRequestOfUpgrade(req).header)) refuseUpgrade(socket, 403, 'Forbidden');
       else if (desktop) desktopTunnels.handleUpgrade(req, socket, head, desktop[1]!);
       else terminals.handleUpgrade(req, socket, head);
     });
@@ -287,9 +286,4 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     await store.close();
     throw err;
   }
-}
-
-function headerOf(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }

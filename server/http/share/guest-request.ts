@@ -3,12 +3,8 @@ import { isIP } from 'node:net';
 import type { AuthRequest, Authenticator } from '../../auth/authenticator.js';
 import { isFunnelRequest } from '../../auth/authenticator.js';
 import type { GuestRequest } from '../../share/share-service.js';
+import { isLoopbackAddress } from '../../config/config.js';
 import { ApiFailure } from '../errors.js';
-
-function isLoopback(address: string): boolean {
-  const a = address.replace(/^::ffff:/, '');
-  return a === '::1' || a.startsWith('127.');
-}
 
 /**
  * Funnel puts the public client's address in X-Forwarded-For. It is believed only when the request came
@@ -16,7 +12,7 @@ function isLoopback(address: string): boolean {
  */
 function funnelClientAddress(request: AuthRequest): string | undefined {
   if (!isFunnelRequest(request.header)) return undefined;
-  if (!request.fromServeSocket && !isLoopback(request.remoteAddress)) return undefined;
+  if (!request.fromServeSocket && !isLoopbackAddress(request.remoteAddress.replace(/^::ffff:/, ''))) return undefined;
   const first = request.header('x-forwarded-for')?.split(',')[0]?.trim();
   return first && isIP(first) ? first : undefined;
 }

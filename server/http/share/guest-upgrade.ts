@@ -11,9 +11,8 @@ import type { ShareService } from '../../share/share-service.js';
 import type { ViewerFacts } from '../../sessions/viewer.js';
 import type { DesktopUpgrade } from '../desktop/desktop-upgrade.js';
 import { isAllowedHost, isAllowedOrigin, type OriginPolicy } from '../origin-policy.js';
-import { isServeSocket } from '../serve-socket.js';
 import type { TerminalUpgrade } from '../terminal/terminal-upgrade.js';
-import { refuseUpgrade } from '../upgrade-identity.js';
+import { authRequestOfUpgrade, refuseUpgrade } from '../upgrade-identity.js';
 import { guestRequestOf } from './guest-request.js';
 
 export const GUEST_UPGRADE_PATH = /^\/share\/api\/(terminal|desktop)$/;
@@ -39,15 +38,7 @@ export function createGuestUpgrade(deps: GuestUpgradeDeps) {
       if (kind === 'terminal') deps.terminals.refuse(req, socket, head, code === 'gone' ? CloseCode.shareEnded : CloseCode.forbidden, message.slice(0, 120));
       else deps.desktops.refuse(req, socket, head, code === 'gone' ? GuacStatus.clientForbidden : GuacStatus.clientUnauthorized, message);
     };
-    const guest = await guestRequestOf(deps.authenticator, {
-      remoteAddress: req.socket.remoteAddress ?? '',
-      remotePort: req.socket.remotePort ?? 0,
-      fromServeSocket: isServeSocket(req.socket),
-      header: (name) => {
-        const value = req.headers[name];
-        return Array.isArray(value) ? value[0] : value;
-      },
-    }).catch(() => undefined);
+    const guest = await guestRequestOf(deps.authenticator, authRequestOfUpgrade(req)).catch(() => undefined);
     if (!guest) return refuse('denied', 'the gateway cannot tell who you are right now; try again shortly');
     const url = new URL(req.url ?? '/', 'http://gateway.invalid');
     let admission;
