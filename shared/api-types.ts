@@ -34,6 +34,18 @@ export const rdpSettingsSchema = z.object({
 export type RdpSettings = z.output<typeof rdpSettingsSchema>;
 export const DEFAULT_RDP_SETTINGS: RdpSettings = { keyboardLayout: 'en-US', security: 'any', domain: '' };
 
+/** off: nothing is kept; on: recorded when the disk allows; required: no recording, no session. */
+export const RECORDING_MODES = ['off', 'on', 'required'] as const;
+export type RecordingMode = (typeof RECORDING_MODES)[number];
+
+/** Per host: whether sessions are recorded, and whether what people type is kept too (off by default: passwords are typed at prompts). */
+export const recordingSettingsSchema = z.object({
+  mode: z.enum(RECORDING_MODES).default('on'),
+  input: z.boolean().default(false),
+});
+export type RecordingSettings = z.output<typeof recordingSettingsSchema>;
+export const DEFAULT_RECORDING_SETTINGS: RecordingSettings = { mode: 'on', input: false };
+
 const hostName = z.string().trim().min(1).max(100);
 const hostAddress = z
   .string()
@@ -69,6 +81,8 @@ export const createHostSchema = z
     auth: hostAuthInputSchema,
     /** RDP hosts only: keyboard layout, security, domain. */
     rdp: rdpSettingsSchema.optional(),
+    /** Default: recorded, output only. */
+    recording: recordingSettingsSchema.optional(),
   })
   .superRefine((h, ctx) => {
     if (!AUTH_METHODS_BY_PROTOCOL[h.protocol].includes(h.auth.method)) {
@@ -89,6 +103,7 @@ export const updateHostSchema = z.object({
   username: username.optional(),
   auth: hostAuthInputSchema.optional(),
   rdp: rdpSettingsSchema.optional(),
+  recording: recordingSettingsSchema.optional(),
 });
 export type UpdateHostRequest = z.input<typeof updateHostSchema>;
 
@@ -108,6 +123,8 @@ export interface HostView {
   canOpen: ProtocolName[];
   /** RDP hosts: their settings. */
   rdp?: RdpSettings;
+  /** Whether its sessions are recorded, and with typed input or not. */
+  recording: RecordingSettings;
   /** Why this host cannot be opened on this gateway at all (RDP without its helper built), if so. */
   unavailable?: string;
   hostKey: (HostKeyInfo & { trustedAt: number }) | null;

@@ -18,6 +18,7 @@ export async function toHostView(host: HostRecord, hostKeys: HostKeyStore, canOp
     source: host.source,
     canOpen,
     ...(host.rdp ? { rdp: host.rdp } : {}),
+    recording: host.recording,
     hostKey: pinned ? { algorithm: pinned.algorithm, fingerprint: pinned.fingerprint, trustedAt: pinned.trustedAt } : null,
     pendingHostKey: pending ? { algorithm: pending.algorithm, fingerprint: pending.fingerprint, seenAt: pending.seenAt } : null,
     createdAt: host.createdAt,

@@ -11,7 +11,7 @@ import type { TerminalViewer } from './viewer.js';
 
 const host: HostRecord = {
   id: 'h1', name: 'mem', protocol: 'ssh', address: '127.0.0.1', port: 22, username: 'u', authMethod: 'keyboard-interactive',
-  credential: { method: 'keyboard-interactive' }, source: 'ui', createdAt: 0, updatedAt: 0,
+  credential: { method: 'keyboard-interactive' }, source: 'ui', recording: { mode: 'off', input: false }, createdAt: 0, updatedAt: 0,
 };
 
 /** A shell whose output the test writes and whose input the test reads. */

@@ -1,7 +1,16 @@
 // Host repository: rows in `hosts`, with the credential sealed by the secret box and opened only into a HostRecord.
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
-import { DEFAULT_RDP_SETTINGS, hostAuthInputSchema, rdpSettingsSchema, type HostAuthInput, type RdpSettings } from '../../shared/api-types.js';
+import {
+  DEFAULT_RDP_SETTINGS,
+  DEFAULT_RECORDING_SETTINGS,
+  hostAuthInputSchema,
+  rdpSettingsSchema,
+  recordingSettingsSchema,
+  type HostAuthInput,
+  type RdpSettings,
+  type RecordingSettings,
+} from '../../shared/api-types.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { isUniqueViolation } from './errors.js';
 import type { Database, HostsTable } from './schema-types.js';
@@ -29,6 +38,7 @@ export function createHostStore(db: Kysely<Database>, box: SecretBox, now: () =>
       credential: openCredential(box, row),
       source: row.source,
       ...(row.protocol === 'rdp' ? { rdp: readRdpSettings(row.settings) } : {}),
+      recording: readRecordingSettings(row.settings),
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     };
@@ -73,7 +83,7 @@ export function createHostStore(db: Kysely<Database>, box: SecretBox, now: () =>
         auth_method: host.auth.method,
         credential_enc: seal(id, host.auth),
         source: host.source,
-        settings: host.protocol === 'rdp' ? JSON.stringify(host.rdp ?? DEFAULT_RDP_SETTINGS) : '{}',
+        settings: writeSettings(host.protocol === 'rdp' ? (host.rdp ?? DEFAULT_RDP_SETTINGS) : undefined, host.recording ?? DEFAULT_RECORDING_SETTINGS),
         created_at: at,
         updated_at: at,
       };
@@ -87,14 +97,21 @@ export function createHostStore(db: Kysely<Database>, box: SecretBox, now: () =>
       if (patch.address !== undefined) changes.address = patch.address;
       if (patch.port !== undefined) changes.port = patch.port;
       if (patch.username !== undefined) changes.username = patch.username;
-      if (patch.rdp !== undefined) changes.settings = JSON.stringify(patch.rdp);
       if (patch.auth !== undefined) {
         changes.auth_method = patch.auth.method;
         changes.credential_enc = seal(id, patch.auth);
       }
-      // One statement: no window where another writer's change is lost between a read and a write.
+      // One transaction: no window where another writer's change is lost between reading the settings and writing them.
       const row = await guardName(patch.name, () =>
-        db.updateTable('hosts').set(changes).where('id', '=', id).returningAll().executeTakeFirst(),
+        db.transaction().execute(async (trx) => {
+          if (patch.rdp !== undefined || patch.recording !== undefined) {
+            const current = await trx.selectFrom('hosts').select(['settings', 'protocol']).where('id', '=', id).executeTakeFirst();
+            if (!current) return undefined;
+            const rdp = patch.rdp ?? (current.protocol === 'rdp' ? readRdpSettings(current.settings) : undefined);
+            changes.settings = writeSettings(rdp, patch.recording ?? readRecordingSettings(current.settings));
+          }
+          return trx.updateTable('hosts').set(changes).where('id', '=', id).returningAll().executeTakeFirst();
+        }),
       );
       return row && toRecord(row);
     },
@@ -136,4 +153,18 @@ function readRdpSettings(json: string): RdpSettings {
   } catch {
     return DEFAULT_RDP_SETTINGS;
   }
+}
+
+/** Recording policy lives beside the RDP settings (which stay flat at the top, as migration 007 wrote them). */
+function readRecordingSettings(json: string): RecordingSettings {
+  try {
+    const parsed = recordingSettingsSchema.safeParse((JSON.parse(json) as { recording?: unknown }).recording ?? {});
+    return parsed.success ? parsed.data : DEFAULT_RECORDING_SETTINGS;
+  } catch {
+    return DEFAULT_RECORDING_SETTINGS;
+  }
+}
+
+function writeSettings(rdp: RdpSettings | undefined, recording: RecordingSettings): string {
+  return JSON.stringify({ ...rdp, recording });
 }

@@ -1,5 +1,5 @@
 // The store's public contract: what the rest of the server may ask of storage (SQLite or PostgreSQL).
-import type { AuthMethod, HostAuthInput, HostProtocol, RdpSettings } from '../../shared/api-types.js';
+import type { AuthMethod, HostAuthInput, HostProtocol, RdpSettings, RecordingSettings } from '../../shared/api-types.js';
 import type { HostKeyInfo } from '../../shared/terminal-protocol.js';
 
 /** A host with its decrypted credential. Only server code that connects upstream sees this. */
@@ -17,6 +17,8 @@ export interface HostRecord {
   source: 'ui' | 'config' | 'tailnet';
   /** RDP hosts: keyboard layout, security, domain (defaults filled in). */
   rdp?: RdpSettings;
+  /** Recording policy (defaults filled in; tailnet machines get the gateway's default). */
+  recording: RecordingSettings;
   createdAt: number;
   updatedAt: number;
 }
@@ -31,6 +33,7 @@ export interface NewHost {
   auth: HostAuthInput;
   source: 'ui' | 'config';
   rdp?: RdpSettings;
+  recording?: RecordingSettings;
 }
 
 export interface HostPatch {
@@ -41,6 +44,7 @@ export interface HostPatch {
   /** Omitted: keep the stored credential. */
   auth?: HostAuthInput;
   rdp?: RdpSettings;
+  recording?: RecordingSettings;
 }
 
 export interface PinnedHostKey extends HostKeyInfo {

@@ -30,6 +30,7 @@ const existing: HostView = {
   hasPassphrase: true,
   source: 'ui',
   protocol: 'ssh',
+  recording: { mode: 'on', input: false },
   canOpen: ['ssh'],
   hostKey: null,
   pendingHostKey: null,

@@ -1,6 +1,6 @@
 // /api/sessions: open, list and end terminal sessions (the terminal stream itself is a WebSocket, see terminal-upgrade.ts).
 import { Hono } from 'hono';
-import { createSessionSchema } from '../../../shared/api-types.js';
+import { createSessionSchema, DEFAULT_RECORDING_SETTINGS, type RecordingSettings } from '../../../shared/api-types.js';
 import { CloseCode } from '../../../shared/close-codes.js';
 import type { Identity } from '../../auth/identity.js';
 import { dialAddress, type PeerDirectory } from '../../mesh/peer-directory.js';
@@ -29,6 +29,8 @@ export interface SessionRouteDeps {
   shares: { forgetViewer(viewerId: string, by: Identity): void };
   /** Why RDP cannot be opened here (its helper is not built), if so. */
   rdpUnavailable?: string;
+  /** Tailnet machines have no stored settings: their sessions follow the gateway's recording default. */
+  tailnetRecording?: RecordingSettings;
   log: Logger;
 }
 
@@ -54,7 +56,7 @@ export function sessionRoutes(deps: SessionRouteDeps) {
     const now = Date.now();
     const host: HostRecord = {
       id: peer.id, name: peer.name, protocol: 'ssh', address, port: deps.peerSshPort, username: account,
-      authMethod: 'keyboard-interactive', credential: { method: 'keyboard-interactive' }, source: 'tailnet', createdAt: now, updatedAt: now,
+      authMethod: 'keyboard-interactive', credential: { method: 'keyboard-interactive' }, source: 'tailnet', recording: deps.tailnetRecording ?? DEFAULT_RECORDING_SETTINGS, createdAt: now, updatedAt: now,
     };
     return { host, facts };
   }
