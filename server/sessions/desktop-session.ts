@@ -6,6 +6,7 @@ import type { ConnectStage } from '../../shared/terminal-protocol.js';
 import { DisplayStream, type CursorImage } from '../guac/display-stream.js';
 import { encodeInstruction, type Instruction } from '../guac/instruction.js';
 import type { Logger } from '../log.js';
+import type { AuditActor } from '../audit/audit-log.js';
 import type { HostFacts } from '../policy/can.js';
 import type { HostKeyStore, HostRecord } from '../store/types.js';
 import type { DesktopConnection, DisplayChange, OpenDesktop } from './desktop-connection.js';
@@ -58,12 +59,17 @@ export class DesktopSession {
   private detachedUntil: number | null = null;
   private readonly log: Logger;
 
+  /** Who owns the session: only this principal attaches as owner. */
+  readonly principal: string;
+
   constructor(
-    readonly principal: string,
+    /** Who opened it, from which device and address (kept for the audit log and the admin's list). */
+    readonly opener: AuditActor,
     readonly host: HostRecord,
     private readonly deps: DesktopSessionDeps,
     readonly hostFacts: HostFacts = { name: host.name, tags: [] },
   ) {
+    this.principal = opener.principal;
     this.log = deps.log.child({ session: this.id, host: host.name, protocol: host.protocol });
     this.startDetachTimer();
   }

@@ -1,5 +1,6 @@
 // All live terminal sessions of this gateway: creates them, finds them for their owner, ends them on shutdown.
 import { CloseCode } from '../../shared/close-codes.js';
+import type { AuditActor } from '../audit/audit-log.js';
 import type { HostFacts } from '../policy/can.js';
 import type { HostRecord } from '../store/types.js';
 import { TerminalSession, type TerminalSessionDeps } from './terminal-session.js';
@@ -11,8 +12,9 @@ export class SessionRegistry {
 
   constructor(private readonly deps: SessionRegistryDeps) {}
 
-  create(principal: string, host: HostRecord, hostFacts?: HostFacts): TerminalSession {
-    const session = new TerminalSession(principal, host, { ...this.deps, onEnded: (s) => this.sessions.delete(s.id) }, hostFacts);
+  /** `opener`: who opened it (its principal owns the session), from which device and address, for the audit log. */
+  create(opener: AuditActor, host: HostRecord, hostFacts?: HostFacts): TerminalSession {
+    const session = new TerminalSession(opener, host, { ...this.deps, onEnded: (s) => this.sessions.delete(s.id) }, hostFacts);
     this.sessions.set(session.id, session);
     return session;
   }
@@ -24,6 +26,11 @@ export class SessionRegistry {
   /** Sessions the principal may see and attach to. */
   listFor(principal: string): TerminalSession[] {
     return [...this.sessions.values()].filter((s) => s.principal === principal);
+  }
+
+  /** Every live session (an admin's view). */
+  all(): TerminalSession[] {
+    return [...this.sessions.values()];
   }
 
   /** Ends every session on a host (it was removed or its address changed). */

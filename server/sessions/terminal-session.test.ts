@@ -37,7 +37,7 @@ async function startedSession() {
   const mem = memoryShell();
   let open!: () => void;
   const opened = new Promise<void>((r) => (open = r));
-  const session = new TerminalSession('owner', host, {
+  const session = new TerminalSession({ principal: 'owner', name: 'Owner' }, host, {
     hostKeys: {} as never, log: createLogger({ level: 'silent' }), graceMs: 60_000, connectTimeoutMs: 1000, questionTimeoutMs: 1000,
     onEnded: () => {},
     openShell: async () => {

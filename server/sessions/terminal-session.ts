@@ -1,4 +1,5 @@
 // A live SSH terminal session: one upstream shell, any number of attached viewers, a screen mirror, a grace period.
+import type { AuditActor } from '../audit/audit-log.js';
 import type { HostFacts } from '../policy/can.js';
 import { randomUUID } from 'node:crypto';
 import { CloseCode } from '../../shared/close-codes.js';
@@ -66,13 +67,18 @@ export class TerminalSession {
   private typeAheadBytes = 0;
   private readonly log: Logger;
 
+  /** Who owns the session: only this principal attaches as owner. */
+  readonly principal: string;
+
   constructor(
-    readonly principal: string,
+    /** Who opened it, from which device and address (kept for the audit log and the admin's list). */
+    readonly opener: AuditActor,
     readonly host: HostRecord,
     private readonly deps: TerminalSessionDeps,
     /** What the policy matched when the session opened; re-checked whenever a viewer attaches. */
     readonly hostFacts: HostFacts = { name: host.name, tags: [] },
   ) {
+    this.principal = opener.principal;
     this.log = deps.log.child({ session: this.id, host: host.name });
     this.gate = new FlowGate(FLOW_HIGH_WATERMARK_BYTES, FLOW_LOW_WATERMARK_BYTES, (paused) => {
       if (paused) this.shell?.stream.pause();

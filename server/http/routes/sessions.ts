@@ -15,7 +15,7 @@ import { GuacStatus } from '../../../shared/guac-status.js';
 import { TAILNET_HOST_ID_PREFIX } from '../../store/host-keys.js';
 import type { HostRecord, Store } from '../../store/types.js';
 import { ApiFailure, readJson } from '../errors.js';
-import { assertAllowed, type GatewayEnv } from '../request-guards.js';
+import { assertAllowed, authRequestOf, type GatewayEnv } from '../request-guards.js';
 
 export interface SessionRouteDeps {
   store: Store;
@@ -84,7 +84,8 @@ export function sessionRoutes(deps: SessionRouteDeps) {
     // The connection itself starts when the page attaches its terminal or desktop tunnel.
     let session;
     try {
-      session = host.protocol !== 'ssh' ? deps.desktops.create(identity.principal, host, facts) : sessions.create(identity.principal, host, facts);
+      const opener = { principal: identity.principal, name: identity.name, device: identity.device?.name ?? null, address: authRequestOf(c).remoteAddress };
+      session = host.protocol !== 'ssh' ? deps.desktops.create(opener, host, facts) : sessions.create(opener, host, facts);
     } catch (error) {
       if (error instanceof DesktopLimitError) throw new ApiFailure('conflict', error.message);
       throw error;
