@@ -5,6 +5,7 @@ import { createServer as createTcpServer, type AddressInfo, type Server as TcpSe
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getRequestListener } from '@hono/node-server';
+import { createAuditLog, type QueuedAuditLog } from './audit/create-audit-log.js';
 import { localAuthenticator, tailnetAuthenticator, type Authenticator } from './auth/authenticator.js';
 import { LocalAuth } from './auth/local-auth.js';
 import { gatewayUrl, type GatewayConfig } from './config/config.js';
@@ -29,6 +30,7 @@ import { createRdpOpener } from './protocols/rdp/open-rdp-desktop.js';
 import { findRdpHelper, RDP_UNAVAILABLE_REASON } from './protocols/rdp/helper-path.js';
 import { RdpError } from './protocols/rdp/errors.js';
 import { WorkerPool } from './protocols/vnc/worker/worker-pool.js';
+import { RecordingService } from './record/recording-service.js';
 import { DesktopSessionRegistry } from './sessions/desktop-session-registry.js';
 import { SessionRegistry } from './sessions/session-registry.js';
 import { ShareService } from './share/share-service.js';
@@ -53,6 +55,9 @@ export interface Gateway {
   readonly sessions: SessionRegistry;
   readonly desktops: DesktopSessionRegistry;
   readonly shares: ShareService;
+  readonly recordings: RecordingService;
+  /** Who did what: record() never waits or throws; close() flushes it before the store closes. */
+  readonly audit: QueuedAuditLog;
   /** Mints a one-time owner login link (local mode's login). */
   newLoginLink(): Promise<string>;
   close(): Promise<void>;
@@ -161,8 +166,10 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   });
   const secretBox = createSecretBox(loadOrCreateSecretKey(config.dataDir));
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, secretBox });
+  const audit = createAuditLog({ store, log, now: options.now });
   let listeners: TcpServer[] = [];
   let vncWorkers: WorkerPool | undefined;
+  let recordings: RecordingService | undefined;
   try {
     await syncConfigHosts(config.hosts, store.hosts, log);
     const auth = new LocalAuth(store.auth);
@@ -176,6 +183,12 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       authenticator = localAuthenticator(auth);
     }
     const peers = client ? new PeerDirectory(client) : undefined;
+    const recorder = new RecordingService({
+      store: store.recordings, dir: config.recordings.dir, log, audit, now: options.now,
+      retention: { maxAgeMs: config.recordings.maxAgeMs, maxTotalBytes: config.recordings.maxTotalBytes },
+    });
+    recordings = recorder;
+    await recorder.start();
     const sessions = new SessionRegistry({
       hostKeys: store.hostKeys,
       log,
@@ -184,6 +197,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       graceMs: config.detachGraceMs,
       connectTimeoutMs: options.connectTimeoutMs ?? SSH_CONNECT_TIMEOUT_MS,
       questionTimeoutMs: options.questionTimeoutMs ?? QUESTION_TIMEOUT_MS,
+      recordings: recorder,
+      audit,
     });
     // Decoding runs in worker threads; one is kept warm so the first frame does not wait for a thread to load.
     vncWorkers = new WorkerPool();
@@ -203,6 +218,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       lookup: options.lookup,
       connectTimeoutMs: options.connectTimeoutMs ?? SSH_CONNECT_TIMEOUT_MS,
       graceMs: config.detachGraceMs,
+      recordings: recorder,
+      audit,
     });
     const http = createHttpServer({ noDelay: true });
     const bound = await listenAll(plan, config.port, http, log);
@@ -222,13 +239,14 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     const url = gatewayUrl(bound.addresses[0]!, port);
     const publicUrl = tailnetNames.dnsName ? `http://${tailnetNames.dnsName}:${port}` : url;
     const shares = new ShareService({
-      store, sessions, desktops, log, mode: decision.mode,
+      store, sessions, desktops, log, audit, mode: decision.mode,
       // Links for anyone go out on the Funnel port (deploy/tailscale/serve.json); tailnet links on the owner's own page.
       funnelOrigin: tailnetNames.dnsName ? `https://${tailnetNames.dnsName}:8443` : undefined,
       now: options.now,
     });
     const app = createApp({
-      store, auth, authenticator, sessions, desktops, policy, log, peers, shares, publicUrl,
+      store, auth, authenticator, sessions, desktops, policy, log, peers, shares, publicUrl, audit,
+      recordings: recorder, tailnetRecording: config.recordings.tailnetHosts,
       rdpUnavailable: rdpHelper.available ? undefined : rdpHelper.reason,
       webRoot: options.webRoot ?? DEFAULT_WEB_ROOT,
       capabilityName: decision.mode === 'tailnet' ? config.tailscaleCapability : undefined,
@@ -236,8 +254,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       probePorts: options.probePorts,
     });
     http.on('request', getRequestListener(app.fetch));
-    const terminals = createTerminalUpgrade({ authenticator, policy, sessions, log });
-    const desktopTunnels = createDesktopUpgrade({ authenticator, policy, desktops, log });
+    const terminals = createTerminalUpgrade({ authenticator, policy, sessions, log, audit });
+    const desktopTunnels = createDesktopUpgrade({ authenticator, policy, desktops, log, audit });
     const guests = createGuestUpgrade({ authenticator, policy, shares, terminals, desktops: desktopTunnels, log });
     http.on('upgrade', (req, socket, head) => {
       const path = new URL(req.url ?? '/', 'http://gateway.invalid').pathname;
@@ -267,6 +285,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       desktops,
       newLoginLink: () => auth.issueLoginLink(url),
       shares,
+      audit,
+      recordings: recorder,
       async close() {
         shares.close();
         sessions.closeAll('the gateway is shutting down');
@@ -277,12 +297,17 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         terminals.close();
         desktopTunnels.close();
         await Promise.all(listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve()))).concat([Promise.resolve(http.closeAllConnections())]));
+        await recorder.close();
+        // Sessions ended above record their end: written before the store goes.
+        await audit.flush();
         await store.close();
       },
     };
   } catch (err) {
     listeners.forEach((l) => l.close());
     await vncWorkers?.close();
+    await recordings?.close();
+    await audit.flush();
     await store.close();
     throw err;
   }

@@ -24,3 +24,6 @@ export const ROLE_OPCODE = 'porthole-role';
 
 /** To the owner only, on every join and leave: `porthole-viewers,<JSON SessionViewerInfo[]>`. */
 export const VIEWERS_OPCODE = 'porthole-viewers';
+
+/** To every viewer, when it changes and after joining: `porthole-recording,<1|0>`: the session is being recorded. */
+export const RECORDING_OPCODE = 'porthole-recording';

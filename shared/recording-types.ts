@@ -49,6 +49,7 @@ export interface RecordingSearchResult {
 
 /** A live session as an admin sees it: whose it is, and whether it is being recorded. */
 export interface LiveSessionView extends SessionView {
-  owner: { principal: string; name: string; device: string | null };
+  /** Who opened it, from which device and network address. */
+  owner: { principal: string; name: string; device: string | null; address: string | null };
   recordingId: string | null;
 }

@@ -15,6 +15,8 @@ export const TERMINAL_ERROR_KINDS = [
   'host-key-rejected',
   'closed-by-host',
   'protocol-error',
+  /** The host requires a recording and the gateway cannot write one: the session is not started (or is ended). */
+  'recording-unavailable',
   'internal',
 ] as const;
 export type TerminalErrorKind = (typeof TERMINAL_ERROR_KINDS)[number];

@@ -63,6 +63,8 @@ export type TerminalServerMessage =
   | { type: 'size'; cols: number; rows: number }
   /** To the owner only: who is attached now (sent on every join and leave). */
   | { type: 'viewers'; viewers: SessionViewerInfo[] }
+  /** To every viewer: the session is (or is no longer) being recorded. Sent when it changes and after attaching. */
+  | { type: 'recording'; active: boolean }
   /** A read-only viewer's output was skipped because it fell behind: the screen that follows is repainted whole. */
   | { type: 'resync' }
   /** First connection to this host: trust this key? Answer with `hostkey-answer`. */

@@ -10,12 +10,13 @@ import { startTailscaledDouble } from './support/tailscaled-double.js';
 import { NODES } from './support/tailnet-gateway.js';
 
 const root = join(import.meta.dirname, '..');
-const tsx = join(root, 'node_modules', '.bin', 'tsx');
 const children: ChildProcess[] = [];
 afterEach(() => children.splice(0).forEach((c) => c.kill('SIGKILL')));
 
 function run(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(tsx, [join(root, 'server', 'main.ts'), ...args], { env: { ...process.env, ...env, PORTHOLE_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // node with tsx's loader rather than the tsx command, which would run the gateway as a grandchild that
+  // the SIGKILL in afterEach never reaches (it was left running, and busy, after every run).
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'server', 'main.ts'), ...args], { cwd: root, env: { ...process.env, ...env, PORTHOLE_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));

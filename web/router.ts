@@ -1,6 +1,6 @@
 // History-API routing for the few pages there are; links with a same-origin href navigate without a reload.
 
-export const ROUTES = ['/hosts', '/terminal', '/desktop', '/shares', '/settings', '/login'] as const;
+export const ROUTES = ['/hosts', '/terminal', '/desktop', '/shares', '/settings', '/login', '/audit', '/live', '/recordings', '/recordings/play'] as const;
 export type RoutePath = (typeof ROUTES)[number];
 
 export interface Route {

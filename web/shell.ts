@@ -1,7 +1,11 @@
 // The signed-in app: header plus one main area; the terminal workspace lives on while other pages come and go.
 import type { MeView } from '../shared/api-types';
+import { auditPage } from './audit/audit-page';
 import { desktopPage } from './desktop/desktop-page';
 import { hostsPage } from './hosts/hosts-page';
+import { livePage } from './live/live-page';
+import { recordingPlayerPage } from './recordings/player-page';
+import { recordingsPage } from './recordings/recordings-page';
 import { currentRoute, navigate, onRouteChange, type Route } from './router';
 import { settingsPage } from './settings/settings-page';
 import { sharesPage } from './shares/shares-page';
@@ -48,15 +52,20 @@ export function startShell(root: HTMLElement, me: MeView, onLoggedOut: () => voi
     }
     workspace.hide();
     const onDesktop = route.path === '/desktop';
-    main.classList.toggle('is-full', onDesktop);
+    // Watching a live session fills the main area like a desktop does.
+    main.classList.toggle('is-full', onDesktop || (route.path === '/live' && route.query.has('watch')));
     const next =
       route.path === '/settings' ? settingsPage(me)
       : route.path === '/shares' ? sharesPage(me)
+      : route.path === '/audit' ? auditPage(route.query)
+      : route.path === '/recordings' ? recordingsPage(route.query, me)
+      : route.path === '/recordings/play' ? recordingPlayerPage(route.query)
+      : route.path === '/live' ? livePage(route.query, me)
       : onDesktop ? desktopPage(route.query, me.permissions.share)
       : hostsPage({ workspace, me });
     page = next;
     pageSlot.replaceChildren(next.el);
-    const titles: Partial<Record<Route['path'], string>> = { '/settings': 'Settings', '/shares': 'Sharing', '/desktop': 'Desktop' };
+    const titles: Partial<Record<Route['path'], string>> = { '/settings': 'Settings', '/shares': 'Sharing', '/audit': 'Audit log', '/desktop': 'Desktop', '/recordings': 'Recordings', '/recordings/play': 'Recording', '/live': 'Live sessions' };
     document.title = `${titles[route.path] ?? 'Hosts'} · Porthole`;
     main.scrollTop = 0;
   }

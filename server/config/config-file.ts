@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { recordingSettingsSchema } from '../../shared/api-types.js';
 
 const configHostSchema = z
   .object({
@@ -15,6 +16,8 @@ const configHostSchema = z
     privateKeyFile: z.string().min(1).optional(),
     passphrase: z.string().optional(),
     keyboardInteractive: z.boolean().optional(),
+    /** Whether sessions on this host are recorded (off, on, required) and whether typed input is kept; default on, no input. */
+    recording: recordingSettingsSchema.strict().optional(),
   })
   .strict()
   .refine((h) => [h.password, h.privateKeyFile, h.keyboardInteractive].filter(Boolean).length === 1, {
@@ -57,6 +60,20 @@ export const configFileSchema = z
         sshPort: z.number().int().min(1).max(65535).optional(),
         /** Unix socket for `tailscale serve` to proxy to; then serve headers are trusted only there. */
         serveSocket: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
+    /** Where session recordings are kept, and for how long. */
+    recordings: z
+      .object({
+        /** Default: <dataDir>/recordings. */
+        dir: z.string().min(1).optional(),
+        /** Delete recordings older than this many days (0: no age limit). */
+        maxAgeDays: z.number().min(0).max(36500).optional(),
+        /** Keep all recordings together under this many GB (10^9 bytes), deleting the oldest first (0: no limit). */
+        maxTotalGB: z.number().min(0).optional(),
+        /** Tailnet machines have no stored settings: their sessions follow this policy. */
+        tailnetHosts: z.object({ mode: z.enum(['off', 'on', 'required']), input: z.boolean().default(false) }).strict().optional(),
       })
       .strict()
       .optional(),

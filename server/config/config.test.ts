@@ -93,12 +93,19 @@ describe('porthole.yaml', () => {
     expect(config.hosts[0]).toMatchObject({ name: 'pi', port: 22, password: 'x' });
   });
 
+  it('reads a host\'s recording policy, defaulting what is left out', () => {
+    const config = parseConfigFile('hosts:\n  - { name: pi, address: a, user: u, password: x, recording: { mode: required, input: true } }\n  - { name: nas, address: b, user: u, password: x, recording: { input: true } }\n', 'p.yaml');
+    expect(config.hosts.map((h) => h.recording)).toEqual([{ mode: 'required', input: true }, { mode: 'on', input: true }]);
+  });
+
   it.each([
     ['hosts:\n  - { name: pi, address: a, user: u }\n', /hosts\.0: give exactly one of password/],
     ['hosts:\n  - { name: pi, address: a, user: u, password: x, keyboardInteractive: true }\n', /exactly one/],
     ['port: "high"\n', /port:/],
     ['colour: blue\n', /colour/],
     ['hosts: [\n', /not valid YAML/],
+    ['hosts:\n  - { name: pi, address: a, user: u, password: x, recording: { mode: always } }\n', /hosts\.0\.recording\.mode/],
+    ['hosts:\n  - { name: pi, address: a, user: u, password: x, recording: { mode: on, keys: true } }\n', /keys/],
   ])('names the problem in %j', (text, message) => {
     expect(() => parseConfigFile(text, 'p.yaml')).toThrow(message);
   });

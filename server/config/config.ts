@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { readConfigFile, type AccessRule, type ConfigFile, type ConfigHost } from './config-file.js';
-import { DEFAULT_DATA_DIR, DEFAULT_DETACH_GRACE_SECONDS, DEFAULT_LISTEN_HOST, DEFAULT_PORT, DEFAULT_TAILSCALE_CAPABILITY, DEFAULT_TAILSCALE_SOCKETS } from './defaults.js';
+import type { RecordingSettings } from '../../shared/api-types.js';
+import { DEFAULT_DATA_DIR, DEFAULT_DETACH_GRACE_SECONDS, DEFAULT_RECORDING_MAX_AGE_DAYS, DEFAULT_RECORDING_MAX_TOTAL_GB, DEFAULT_LISTEN_HOST, DEFAULT_PORT, DEFAULT_TAILSCALE_CAPABILITY, DEFAULT_TAILSCALE_SOCKETS } from './defaults.js';
 
 /** The loudly named escape hatch for binding beyond loopback (the tailnet issue adds mesh addresses). */
 export const UNSAFE_BIND_FLAG = '--unsafe-listen-beyond-loopback';
@@ -39,6 +40,28 @@ export interface GatewayConfig {
   configFile: string | undefined;
   hosts: ConfigHost[];
   allowNonLoopbackBind: boolean;
+  recordings: RecordingsConfig;
+}
+
+export interface RecordingsConfig {
+  dir: string;
+  /** 0: no age limit. */
+  maxAgeMs: number;
+  /** 0: no size limit. */
+  maxTotalBytes: number;
+  /** The policy for tailnet machines' sessions (they have no stored host settings). */
+  tailnetHosts: RecordingSettings;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+function recordingsConfig(dataDir: string, file: ConfigFile['recordings'], dirOverride: string | undefined, cwd: string): RecordingsConfig {
+  return {
+    dir: resolve(cwd, dirOverride ?? file?.dir ?? join(dataDir, 'recordings')),
+    maxAgeMs: (file?.maxAgeDays ?? DEFAULT_RECORDING_MAX_AGE_DAYS) * DAY_MS,
+    maxTotalBytes: Math.round((file?.maxTotalGB ?? DEFAULT_RECORDING_MAX_TOTAL_GB) * 1e9),
+    tailnetHosts: file?.tailnetHosts ?? { mode: 'on', input: false },
+  };
 }
 
 export function isLoopbackAddress(host: string): boolean {
@@ -100,6 +123,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = process
     configFile,
     hosts: file.hosts,
     allowNonLoopbackBind: argv.includes(UNSAFE_BIND_FLAG) || env[UNSAFE_BIND_ENV] === '1',
+    recordings: recordingsConfig(resolve(cwd, dataDirRaw ?? file.dataDir ?? DEFAULT_DATA_DIR), file.recordings, flagValue(argv, '--recordings-dir') ?? env.PORTHOLE_RECORDINGS_DIR, cwd),
   };
   // Tailnet mode's bind rules need the node's addresses, known only at start (mesh/listen-plan.ts).
   if (config.mode === 'local') assertSafeBind(config);
@@ -126,6 +150,7 @@ export function embeddedConfig(dataDir: string, overrides: Partial<GatewayConfig
     tailnetSshPort: 22,
     serveSocket: undefined,
     access: [],
+    recordings: recordingsConfig(dataDir, undefined, undefined, process.cwd()),
     ...overrides,
   };
 }

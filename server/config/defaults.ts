@@ -12,6 +12,10 @@ export const LOGIN_SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 export const QUESTION_TIMEOUT_MS = 3 * 60 * 1000;
 /** TCP connect + SSH handshake limit. */
 export const SSH_CONNECT_TIMEOUT_MS = 15_000;
+/** Recordings older than this are deleted (0: kept until the size limit). */
+export const DEFAULT_RECORDING_MAX_AGE_DAYS = 90;
+/** All recordings together stay under this; the oldest go first (0: no limit). */
+export const DEFAULT_RECORDING_MAX_TOTAL_GB = 20;
 /** App capability name for Porthole grants when none is configured (tailscale.com names are reserved). */
 export const DEFAULT_TAILSCALE_CAPABILITY = 'porthole.dev/cap/access';
 /** Where tailscaled's LocalAPI socket lives: Linux, Synology, QNAP, then the tailscale Docker image's default. */

@@ -1,6 +1,6 @@
 // Makes the hosts listed in porthole.yaml exist in the store as read-only 'config' hosts, updated at every start.
 import { readFileSync } from 'node:fs';
-import type { HostAuthInput } from '../../shared/api-types.js';
+import { DEFAULT_RECORDING_SETTINGS, type HostAuthInput } from '../../shared/api-types.js';
 import type { Logger } from '../log.js';
 import type { HostStore } from '../store/types.js';
 import type { ConfigHost } from './config-file.js';
@@ -26,7 +26,8 @@ export async function syncConfigHosts(hosts: ConfigHost[], store: HostStore, log
     log.info({ event: 'host.removed', host: stale.name, source: 'config' }, 'host no longer in porthole.yaml removed');
   }
   for (const host of hosts) {
-    const fields = { name: host.name, address: host.address, port: host.port, username: host.user, auth: authOf(host) };
+    // The file is the whole truth: a host whose `recording:` was removed goes back to the default.
+    const fields = { name: host.name, address: host.address, port: host.port, username: host.user, auth: authOf(host), recording: host.recording ?? DEFAULT_RECORDING_SETTINGS };
     const existing = await store.getByName(host.name);
     if (!existing) {
       await store.create({ ...fields, source: 'config' });

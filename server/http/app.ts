@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { MeView } from '../../shared/api-types.js';
+import type { AuditLog } from '../audit/audit-log.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { LocalAuth } from '../auth/local-auth.js';
 import type { Logger } from '../log.js';
@@ -14,6 +15,7 @@ import type { Store } from '../store/types.js';
 import { ApiFailure, errorHandler } from './errors.js';
 import type { OriginPolicy } from './origin-policy.js';
 import { funnelGuard, hostGuard, requireIdentity, securityHeaders, type GatewayEnv } from './request-guards.js';
+import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
 import { hostRoutes } from './routes/hosts.js';
 import { sessionRoutes } from './routes/sessions.js';
@@ -21,6 +23,9 @@ import { tailnetRoutes } from './routes/tailnet.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { guestRoutes } from './routes/guest.js';
 import { shareRoutes } from './routes/shares.js';
+import { recordingRoutes } from './routes/recordings.js';
+import type { RecordingService } from '../record/recording-service.js';
+import type { RecordingSettings } from '../../shared/api-types.js';
 import type { ShareService } from '../share/share-service.js';
 import { webPages } from './web-pages.js';
 
@@ -40,10 +45,15 @@ export interface AppDeps {
   peerSshPort: number;
   probePorts?: ProbePorts;
   shares: ShareService;
+  recordings: RecordingService;
+  /** The recording policy of tailnet machines' sessions (they have no stored settings). */
+  tailnetRecording: RecordingSettings;
   /** Why RDP cannot be used on this gateway (its helper is not built); undefined when it can. */
   rdpUnavailable?: string;
   /** Where a share link points when the request names no Origin (a script with a token). */
   publicUrl: string;
+  /** Logins, tokens, host and host-key changes are recorded here; /api/audit reads it back. */
+  audit: AuditLog & { flush?(): Promise<void> };
 }
 
 export function createApp(deps: AppDeps) {
@@ -57,7 +67,7 @@ export function createApp(deps: AppDeps) {
 
   app.get('/api/health', (c) => c.json({ ok: true }));
   // The owner link is local mode's login; in tailnet mode tailscaled says who you are and there is nothing to redeem.
-  if (deps.authenticator.mode === 'local') app.route('/api/auth', authRoutes(auth, policy, log));
+  if (deps.authenticator.mode === 'local') app.route('/api/auth', authRoutes(auth, policy, log, deps.audit));
 
   const api = new Hono<GatewayEnv>();
   api.use('*', requireIdentity(deps.authenticator, policy));
@@ -75,12 +85,14 @@ export function createApp(deps: AppDeps) {
   });
   api.route(
     '/hosts',
-    hostRoutes(store, { endForHost: (id, why) => (sessions.endForHost(id, why), deps.desktops.endForHost(id, why), void deps.shares.endForHost(id).catch((err) => log.error({ event: 'share.revoke_failed', err }, 'could not revoke the host\'s share links'))) }, log, deps.rdpUnavailable),
+    hostRoutes(store, { endForHost: (id, why) => (sessions.endForHost(id, why), deps.desktops.endForHost(id, why), void deps.shares.endForHost(id).catch((err) => log.error({ event: 'share.revoke_failed', err }, 'could not revoke the host\'s share links'))) }, log, deps.rdpUnavailable, deps.audit),
   );
-  api.route('/sessions', sessionRoutes({ store, sessions, desktops: deps.desktops, peers: deps.peers, peerSshPort: deps.peerSshPort, shares: deps.shares, rdpUnavailable: deps.rdpUnavailable, log }));
+  api.route('/sessions', sessionRoutes({ store, sessions, desktops: deps.desktops, peers: deps.peers, peerSshPort: deps.peerSshPort, shares: deps.shares, rdpUnavailable: deps.rdpUnavailable, tailnetRecording: deps.tailnetRecording, audit: deps.audit, log }));
+  api.route('/recordings', recordingRoutes(deps.recordings));
   api.route('/shares', shareRoutes(deps.shares, deps.publicUrl));
-  if (deps.peers) api.route('/tailnet', tailnetRoutes({ store, peers: deps.peers, probePorts: deps.probePorts, log }));
-  api.route('/tokens', tokenRoutes(auth, log));
+  if (deps.peers) api.route('/tailnet', tailnetRoutes({ store, peers: deps.peers, probePorts: deps.probePorts, log, audit: deps.audit }));
+  api.route('/tokens', tokenRoutes(auth, log, deps.audit));
+  api.route('/audit', auditRoutes({ store, audit: deps.audit }));
   api.all('*', () => {
     throw new ApiFailure('not-found', 'no such API route');
   });

@@ -84,7 +84,9 @@ export function assertSameSite(csrfHeader: string | undefined, origin: string | 
 export function securityHeaders(): MiddlewareHandler {
   const csp = [
     "default-src 'self'",
-    "script-src 'self'",
+    // The recordings player (asciinema-player) runs its terminal emulator as WebAssembly: compiling it is
+    // allowed, eval of JavaScript is not.
+    "script-src 'self' 'wasm-unsafe-eval'",
     // xterm.js writes <style> elements for its themes; scripts stay locked down.
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",

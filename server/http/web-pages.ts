@@ -5,7 +5,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 
 /** Routes the single-page app handles itself; anything else unknown is a 404. */
-const APP_ROUTES = /^\/(?:|login|hosts|terminal|desktop|settings|shares)(?:\/.*)?$/;
+const APP_ROUTES = /^\/(?:|login|hosts|terminal|desktop|settings|shares|live|audit|recordings)(?:\/.*)?$/;
 /** The guest page answers every path under /share/ except its API (which the guest routes own). */
 const GUEST_ROUTES = /^\/share\/(?!api(?:\/|$))/;
 const IMMUTABLE = 'public, max-age=31536000, immutable';

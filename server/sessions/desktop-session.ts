@@ -1,12 +1,15 @@
 // A live remote-desktop session: one upstream connection, any number of viewers each with its own display stream, a grace period.
 import { randomUUID } from 'node:crypto';
 import type { SessionView } from '../../shared/api-types.js';
-import { GuacStatus, ROLE_OPCODE, STAGE_OPCODE, VIEWERS_OPCODE } from '../../shared/guac-status.js';
+import { GuacStatus, RECORDING_OPCODE, ROLE_OPCODE, STAGE_OPCODE, VIEWERS_OPCODE } from '../../shared/guac-status.js';
 import type { ConnectStage } from '../../shared/terminal-protocol.js';
 import { DisplayStream, type CursorImage } from '../guac/display-stream.js';
 import { encodeInstruction, type Instruction } from '../guac/instruction.js';
 import type { Logger } from '../log.js';
-import type { AuditActor } from '../audit/audit-log.js';
+import type { AuditActor, AuditLog } from '../audit/audit-log.js';
+import type { DesktopRecorder } from '../record/desktop-recorder.js';
+import { RecordingUnavailableError } from '../record/errors.js';
+import type { Recording, RecordingService } from '../record/recording-service.js';
 import type { HostFacts } from '../policy/can.js';
 import type { HostKeyStore, HostRecord } from '../store/types.js';
 import type { DesktopConnection, DisplayChange, OpenDesktop } from './desktop-connection.js';
@@ -36,6 +39,9 @@ export interface DesktopSessionDeps {
   lookup?: (name: string) => Promise<string>;
   connectTimeoutMs: number;
   graceMs: number;
+  /** Records sessions per host policy; absent: nothing is recorded. */
+  recordings?: Pick<RecordingService, 'beginDesktop'>;
+  audit?: AuditLog;
   onEnded: (session: DesktopSession) => void;
 }
 
@@ -58,6 +64,11 @@ export class DesktopSession {
   private detachTimer: NodeJS.Timeout | undefined;
   private detachedUntil: number | null = null;
   private readonly log: Logger;
+  private recording: Recording<DesktopRecorder> | null = null;
+  private startedAt: number | null = null;
+  /** Sent to browsers by viewers that have left, and received from them (the audit log's bytes). */
+  private bytesToViewers = 0;
+  private bytesFromViewers = 0;
 
   /** Who owns the session: only this principal attaches as owner. */
   readonly principal: string;
@@ -76,6 +87,11 @@ export class DesktopSession {
 
   get isClosed(): boolean {
     return this.stage === 'closed';
+  }
+
+  /** The recording this session is writing, if its host is recorded. */
+  get recordingId(): string | null {
+    return this.recording?.id ?? null;
   }
 
   view(): SessionView {
@@ -102,6 +118,7 @@ export class DesktopSession {
     const state: ViewerState = { display: null, clipboard: null };
     this.viewers.set(viewer, state);
     viewer.send(encodeInstruction(ROLE_OPCODE, viewer.role));
+    if (this.recording) viewer.send(encodeInstruction(RECORDING_OPCODE, 1));
     this.announceViewers();
     if (this.connection && this.painted) this.startDisplay(viewer, state);
     else if (this.stage === 'created') void this.connect(size);
@@ -112,6 +129,7 @@ export class DesktopSession {
     const state = this.viewers.get(viewer);
     if (!state) return;
     state.display?.close();
+    this.bytesToViewers += state.display?.stats.bytes ?? 0;
     this.viewers.delete(viewer);
     this.announceViewers();
     // The session lives while someone who can drive it is attached; watchers alone do not keep it open.
@@ -144,18 +162,25 @@ export class DesktopSession {
   handle(viewer: DesktopViewer, ins: Instruction): void {
     const state = this.viewers.get(viewer);
     if (!state) return;
+    this.bytesFromViewers += ins.opcode.length + ins.args.reduce((sum, a) => sum + a.length, 0);
     const n = (i: number) => Number(ins.args[i]);
     switch (ins.opcode) {
       case 'sync':
         state.display?.syncEchoed(n(0));
         return;
       case 'key':
-        if (canDrive(viewer) && Number.isInteger(n(0))) this.connection?.key(n(0) >>> 0, ins.args[1] === '1' || ins.args[1] === 'true');
+        if (canDrive(viewer) && Number.isInteger(n(0)) && this.connection) {
+          const pressed = ins.args[1] === '1' || ins.args[1] === 'true';
+          this.connection.key(n(0) >>> 0, pressed);
+          this.recording?.recorder.key(n(0) >>> 0, pressed);
+        }
         return;
       case 'mouse': {
         const fb = this.connection?.framebuffer;
         if (!canDrive(viewer) || !fb || ![0, 1, 2].every((i) => Number.isFinite(n(i)))) return;
-        this.connection!.pointer(clamp(n(0), 0, fb.width - 1), clamp(n(1), 0, fb.height - 1), n(2) & 0xff);
+        const [x, y, mask] = [clamp(n(0), 0, fb.width - 1), clamp(n(1), 0, fb.height - 1), n(2) & 0xff];
+        this.connection!.pointer(x, y, mask);
+        this.recording?.recorder.pointer(x, y, mask);
         return;
       }
       case 'size':
@@ -202,16 +227,36 @@ export class DesktopSession {
     this.connection?.close();
     for (const [viewer, state] of this.viewers) {
       state.display?.close();
+      this.bytesToViewers += state.display?.stats.bytes ?? 0;
       viewer.close(status, reason);
     }
     this.viewers.clear();
+    void this.recording?.end(reason);
     this.log.info({ event: 'desktop.ended', reason }, 'desktop session ended');
+    if (this.startedAt !== null) {
+      this.deps.audit?.record({
+        action: 'session.end', actor: this.opener, hostId: this.host.id, hostName: this.host.name, protocol: this.host.protocol, sessionId: this.id,
+        detail: { reason, durationMs: Date.now() - this.startedAt, bytesToViewers: this.bytesToViewers, bytesFromViewers: this.bytesFromViewers, recordingId: this.recordingId },
+      });
+    }
     this.deps.onEnded(this);
   }
 
   private async connect(size: { width: number; height: number }): Promise<void> {
     const started = Date.now();
+    this.startedAt = started;
+    this.deps.audit?.record({
+      action: 'session.start', actor: this.opener, hostId: this.host.id, hostName: this.host.name, protocol: this.host.protocol, sessionId: this.id,
+      detail: { user: this.host.username || null, address: `${this.host.address}:${this.host.port}` },
+    });
     try {
+      // A host that requires a recording gets none of its session unrecorded: the file exists before the connection does.
+      this.recording = (await this.deps.recordings?.beginDesktop(
+        { sessionId: this.id, host: this.host, opener: this.opener, width: size.width, height: size.height },
+        (error) => this.recordingFailed(error),
+      )) ?? null;
+      if (this.isClosed) return void this.recording?.end('the session ended while it was starting');
+      if (this.recording) this.broadcast(encodeInstruction(RECORDING_OPCODE, 1));
       const pinned = await this.deps.hostKeys.getPinned(this.host.id);
       this.connection = await this.deps.openDesktop({
         certificatePinned: pinned?.algorithm === 'x509-sha256',
@@ -230,6 +275,7 @@ export class DesktopSession {
           changes: (changes) => this.onChanges(changes),
           cursor: (cursor) => {
             this.cursor = cursor;
+            this.recording?.recorder.setCursor(cursor);
             for (const state of this.viewers.values()) state.display?.setCursor(cursor);
           },
           clipboard: (text) => this.onRemoteClipboard(text),
@@ -248,6 +294,7 @@ export class DesktopSession {
       this.paintTimer = setTimeout(() => this.startPainting(), 1_500);
     } catch (error) {
       if (this.isClosed) return;
+      if (error instanceof RecordingUnavailableError) return this.refuseUnrecorded(error);
       const failure = describeDesktopFailure(error);
       this.log.warn({ event: `desktop.${failure.kind}`, err: error instanceof Error ? error.message : String(error) }, 'desktop connection failed');
       this.broadcast(encodeInstruction('error', failure.message, failure.status));
@@ -279,11 +326,19 @@ export class DesktopSession {
     if (!pinned) {
       await hostKeys.pin(this.host.id, key);
       this.log.info({ event: 'desktop.certificate_trusted', fingerprint }, 'desktop server certificate trusted on first use');
+      this.deps.audit?.record({
+        action: 'hostkey.trusted', actor: this.opener, hostId: this.host.id, hostName: this.host.name, protocol: this.host.protocol, sessionId: this.id,
+        detail: { algorithm: key.algorithm, fingerprint, firstUse: true },
+      });
       return null;
     }
     if (pinned.fingerprint === fingerprint) return null;
     await hostKeys.setPending(this.host.id, key);
     this.log.warn({ event: 'desktop.certificate_changed', pinned: pinned.fingerprint, presented: fingerprint }, 'desktop server certificate changed; refused');
+    this.deps.audit?.record({
+      action: 'hostkey.changed', actor: this.opener, hostId: this.host.id, hostName: this.host.name, protocol: this.host.protocol, sessionId: this.id,
+      detail: { algorithm: key.algorithm, pinned: pinned.fingerprint, presented: fingerprint },
+    });
     return `The ${this.host.protocol.toUpperCase()} server's TLS certificate changed (pinned ${pinned.fingerprint}, presented ${fingerprint}). If that is expected, an admin can accept the new one on the Hosts page.`;
   }
 
@@ -291,21 +346,23 @@ export class DesktopSession {
     clearTimeout(this.paintTimer);
     if (this.painted || this.isClosed) return;
     this.painted = true;
+    this.recording?.recorder.start(this.connection!.framebuffer, this.cursor);
     for (const [viewer, state] of this.viewers) if (!state.display) this.startDisplay(viewer, state);
   }
 
   private onChanges(changes: DisplayChange[]): void {
     // The first pixels: every viewer starts now, with a full frame of them (which covers these changes too).
     if (!this.painted && changes.some((c) => c.kind === 'damage')) return this.startPainting();
-    for (const state of this.viewers.values()) {
-      const display = state.display;
-      if (!display) continue;
+    const apply = (display: Pick<DisplayStream, 'damage' | 'copy' | 'resized'>) => {
       for (const change of changes) {
         if (change.kind === 'damage') display.damage(change.rect);
         else if (change.kind === 'copy') display.copy(change.op, change.sequence);
         else display.resized();
       }
-    }
+    };
+    for (const state of this.viewers.values()) if (state.display) apply(state.display);
+    // The recording is one more picture of the screen, kept the same way as a viewer's.
+    if (this.painted && this.recording) apply(this.recording.recorder);
   }
 
   private onRemoteClipboard(text: string): void {
@@ -318,6 +375,19 @@ export class DesktopSession {
     // What is copied on the desktop (a password, say) goes only to those driving it, not to watchers.
     const message = parts.join('');
     for (const viewer of this.viewers.keys()) if (canDrive(viewer)) viewer.send(message);
+  }
+
+  /** The disk stopped taking the recording: a host that requires one loses the session, others go on unrecorded. */
+  private recordingFailed(error: Error): void {
+    this.recording = null;
+    if (this.host.recording.mode === 'required' && !this.isClosed) this.refuseUnrecorded(new RecordingUnavailableError(this.host.name, error));
+    else if (!this.isClosed) this.broadcast(encodeInstruction(RECORDING_OPCODE, 0));
+  }
+
+  private refuseUnrecorded(error: RecordingUnavailableError): void {
+    this.log.warn({ event: 'desktop.recording_unavailable', err: error.cause.message }, error.message);
+    this.broadcast(encodeInstruction('error', error.message, GuacStatus.serverError));
+    this.end(GuacStatus.serverError, error.message);
   }
 
   private broadcast(message: string): void {

@@ -11,6 +11,8 @@ export async function checkHostKey(
   presented: HostKeyInfo,
   log: Logger,
   askPerson: () => Promise<boolean>,
+  /** Told after a key is pinned on first use (the caller records it in the audit log with who accepted it). */
+  onTrusted?: (key: HostKeyInfo) => void,
 ): Promise<boolean> {
   const pinned = await hostKeys.getPinned(host.id);
   const verdict = judgeHostKey(pinned, presented);
@@ -27,6 +29,7 @@ export async function checkHostKey(
   if (accept === true) {
     await hostKeys.pin(host.id, presented);
     log.info({ event: 'hostkey.trusted_first_use', fingerprint: presented.fingerprint }, 'host key trusted on first use');
+    onTrusted?.(presented);
   }
   return accept === true;
 }

@@ -1,5 +1,8 @@
 // A live SSH terminal session: one upstream shell, any number of attached viewers, a screen mirror, a grace period.
-import type { AuditActor } from '../audit/audit-log.js';
+import type { AuditActor, AuditLog } from '../audit/audit-log.js';
+import { RecordingUnavailableError } from '../record/errors.js';
+import type { Recording, RecordingService } from '../record/recording-service.js';
+import type { TerminalRecorder } from '../record/terminal-recorder.js';
 import type { HostFacts } from '../policy/can.js';
 import { randomUUID } from 'node:crypto';
 import { CloseCode } from '../../shared/close-codes.js';
@@ -43,6 +46,9 @@ export interface TerminalSessionDeps {
   graceMs: number;
   connectTimeoutMs: number;
   questionTimeoutMs: number;
+  /** Records sessions per host policy; absent: nothing is recorded (unit tests). */
+  recordings?: Pick<RecordingService, 'beginTerminal'>;
+  audit?: AuditLog;
   onEnded: (session: TerminalSession) => void;
 }
 
@@ -66,6 +72,11 @@ export class TerminalSession {
   private typeAhead: Uint8Array[] = [];
   private typeAheadBytes = 0;
   private readonly log: Logger;
+  private recording: Recording<TerminalRecorder> | null = null;
+  private startedAt: number | null = null;
+  /** What crossed the SSH channel, for the audit log. */
+  private bytesFromHost = 0;
+  private bytesToHost = 0;
 
   /** Who owns the session: only this principal attaches as owner. */
   readonly principal: string;
@@ -89,6 +100,11 @@ export class TerminalSession {
 
   get isClosed(): boolean {
     return this.stage === 'closed';
+  }
+
+  /** The recording this session is writing, if its host is recorded. */
+  get recordingId(): string | null {
+    return this.recording?.id ?? null;
   }
 
   view(): SessionView {
@@ -138,6 +154,7 @@ export class TerminalSession {
       type: 'attached', sessionId: this.id, hostId: this.host.id, hostName: this.host.name, restored, role: viewer.role, ...size,
     });
     const state: ViewerState = { buffering: null, bufferedBytes: 0, unacked: 0, lagging: false };
+    if (this.recording) viewer.sendControl({ type: 'recording', active: true });
     if (this.stage === 'created') {
       this.viewers.set(viewer, state);
       this.size = size;
@@ -227,6 +244,7 @@ export class TerminalSession {
       }
       return;
     }
+    this.wrote(bytes);
     if (!this.shell.stream.write(bytes)) {
       // The SSH window is full (a huge paste): stop reading this viewer until the host catches up.
       viewer.pauseInput();
@@ -238,6 +256,7 @@ export class TerminalSession {
   resize(viewer: TerminalViewer, cols: number, rows: number): void {
     if (viewer.role !== 'owner' || (cols === this.size.cols && rows === this.size.rows)) return;
     this.size = { cols, rows };
+    this.recording?.recorder.recordResize(cols, rows);
     this.shell?.resize(cols, rows);
     this.mirror?.resize(cols, rows);
     this.flushOutput();
@@ -271,19 +290,43 @@ export class TerminalSession {
     this.outboxBytes = 0;
     this.shell?.dispose();
     this.mirror?.dispose();
+    void this.recording?.end(reason);
     this.log.info({ event: 'session.end', reason }, 'terminal session ended');
+    if (this.startedAt !== null) {
+      this.deps.audit?.record({
+        action: 'session.end', actor: this.opener, hostId: this.host.id, hostName: this.host.name, protocol: 'ssh', sessionId: this.id,
+        detail: { reason, durationMs: Date.now() - this.startedAt, bytesFromHost: this.bytesFromHost, bytesToHost: this.bytesToHost, user: this.host.username, recordingId: this.recordingId },
+      });
+    }
     this.deps.onEnded(this);
   }
 
   private async start(): Promise<void> {
     this.log.info({ event: 'session.start', address: this.host.address, port: this.host.port }, 'opening terminal session');
+    this.startedAt = Date.now();
+    this.deps.audit?.record({
+      action: 'session.start', actor: this.opener, hostId: this.host.id, hostName: this.host.name, protocol: 'ssh', sessionId: this.id,
+      detail: { user: this.host.username, address: `${this.host.address}:${this.host.port}` },
+    });
     try {
+      // A host that requires a recording gets none of its session unrecorded: the file exists before the connection does.
+      this.recording = (await this.deps.recordings?.beginTerminal(
+        { sessionId: this.id, host: this.host, opener: this.opener, width: this.size.cols, height: this.size.rows },
+        (error) => this.recordingFailed(error),
+      )) ?? null;
+      if (this.isClosed) return void this.recording?.end('the session ended while it was starting');
+      if (this.recording) this.broadcast({ type: 'recording', active: true });
       const shell = await this.deps.openShell(
         { host: this.host, cols: this.size.cols, rows: this.size.rows, timeoutMs: this.deps.connectTimeoutMs, signal: this.abort.signal, lookup: this.deps.lookup },
         {
           onStage: (stage) => this.setStage(stage),
           verifyHostKey: (key) =>
-            checkHostKey(this.deps.hostKeys, this.host, key, this.log, () => this.ask<boolean>({ type: 'hostkey', key }).catch(() => false)),
+            checkHostKey(this.deps.hostKeys, this.host, key, this.log, () => this.ask<boolean>({ type: 'hostkey', key }).catch(() => false), (trusted) =>
+              this.deps.audit?.record({
+                action: 'hostkey.trusted', actor: this.opener, hostId: this.host.id, hostName: this.host.name, protocol: 'ssh', sessionId: this.id,
+                detail: { algorithm: trusted.algorithm, fingerprint: trusted.fingerprint, firstUse: true },
+              }),
+            ),
           answerPrompts: (q) => this.ask<string[]>({ type: 'prompt', ...q } satisfies KeyboardInteractiveQuestion & { type: 'prompt' }),
         },
       );
@@ -294,7 +337,10 @@ export class TerminalSession {
       this.wireStream(shell);
       this.setStage('ready');
       if (this.gate.isPaused) shell.stream.pause();
-      for (const bytes of this.typeAhead.splice(0)) shell.stream.write(bytes);
+      for (const bytes of this.typeAhead.splice(0)) {
+        this.wrote(bytes);
+        shell.stream.write(bytes);
+      }
       this.typeAheadBytes = 0;
     } catch (err) {
       this.fail(err);
@@ -326,6 +372,8 @@ export class TerminalSession {
    * turns a resume's burst of hundreds of small packets into a few large frames.
    */
   private broadcastOutput(chunk: Buffer): void {
+    this.bytesFromHost += chunk.length;
+    this.recording?.recorder.recordOutput(chunk);
     this.mirror?.feed(chunk);
     for (const [viewer, state] of this.viewers) {
       if (state.lagging) continue;
@@ -390,8 +438,25 @@ export class TerminalSession {
     });
   }
 
+  private wrote(bytes: Uint8Array): void {
+    this.bytesToHost += bytes.length;
+    this.recording?.recorder.recordInput(bytes);
+  }
+
+  /** The disk stopped taking the recording: a host that requires one loses the session, others go on unrecorded. */
+  private recordingFailed(error: Error): void {
+    this.recording = null;
+    if (this.host.recording.mode !== 'required' || this.isClosed) return void this.broadcast({ type: 'recording', active: false });
+    this.fail(new RecordingUnavailableError(this.host.name, error));
+  }
+
   private fail(err: unknown): void {
     if (this.isClosed) return;
+    if (err instanceof RecordingUnavailableError) {
+      this.log.warn({ event: 'session.recording_unavailable', err: err.cause.message }, err.message);
+      this.broadcast({ type: 'error', kind: 'recording-unavailable', message: err.message });
+      return this.end(CloseCode.upstreamFailed, 'recording-unavailable');
+    }
     const failure = err instanceof SshSessionError ? err : new SshSessionError('internal', describeFailure('internal', this.host.name));
     if (!(err instanceof SshSessionError)) this.log.error({ event: 'session.internal_error', err }, 'unexpected session failure');
     this.log.warn({ event: `ssh.${failure.kind}`, cause: failure.extra.cause }, failure.message);

@@ -175,7 +175,7 @@ describe('ShareService on SQLite with a replaceable clock', () => {
       const row = db.prepare('select * from share_links where id = ?').get(link.id) as Record<string, unknown>;
       expect(row.token_hash).toBe(hashSecret(token));
       expect(row.passcode_hash).toMatch(/^scrypt\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
-      const everything = JSON.stringify([db.prepare('select * from share_links').all(), db.prepare('select * from share_events').all()]);
+      const everything = JSON.stringify([db.prepare('select * from share_links').all(), db.prepare('select * from audit_events').all()]);
       for (const secret of [passcode, guess, token]) expect(everything).not.toContain(secret);
     } finally {
       db.close();

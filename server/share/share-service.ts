@@ -5,6 +5,9 @@ import { createShareSchema, GUEST_PAGE_PATH } from '../../shared/share-types.js'
 import { CloseCode } from '../../shared/close-codes.js';
 import { GuacStatus } from '../../shared/guac-status.js';
 import type { ViewerRole } from '../../shared/terminal-protocol.js';
+import { actorOf } from '../audit/actor.js';
+import { GATEWAY_ACTOR, type AuditActor, type AuditLog } from '../audit/audit-log.js';
+import { createAuditLog } from '../audit/create-audit-log.js';
 import { guestPrincipal, type Identity } from '../auth/identity.js';
 import { newSecretToken } from '../crypto/tokens.js';
 import type { Logger } from '../log.js';
@@ -73,6 +76,8 @@ export interface ShareServiceDeps {
   sessions: SessionRegistry;
   desktops: DesktopSessionRegistry;
   log: Logger;
+  /** Where the links' trail goes (as `share.<event>`); a queue of its own over `store` when omitted (tests). */
+  audit?: AuditLog & { flush?(): Promise<void> };
   mode: 'local' | 'tailnet';
   /** Where links for anyone point in tailnet mode: the Funnel origin, e.g. https://gw.tail1234.ts.net:8443. */
   funnelOrigin?: string;
@@ -92,9 +97,11 @@ export class ShareService {
   private readonly linkLimiter: AttemptLimiter;
   private readonly refusalNotes: AttemptLimiter;
   private readonly sweeper: NodeJS.Timeout;
+  private readonly auditLog: AuditLog & { flush?(): Promise<void> };
 
   constructor(private readonly deps: ShareServiceDeps) {
     this.now = deps.now ?? Date.now;
+    this.auditLog = deps.audit ?? createAuditLog({ store: deps.store, log: deps.log, now: this.now });
     this.sourceLimiter = new AttemptLimiter(deps.limits?.source ?? SOURCE_LIMIT, this.now);
     this.linkLimiter = new AttemptLimiter(deps.limits?.link ?? LINK_LIMIT, this.now);
     this.refusalNotes = new AttemptLimiter({ failures: 3, windowMs: 10 * 60_000 }, this.now);
@@ -111,7 +118,8 @@ export class ShareService {
 
   /* ---------------- owner side ---------------- */
 
-  async create(owner: Identity, input: CreateShare, pageOrigin: string): Promise<CreatedShareLink> {
+  /** `address`: where the owner's request came from, for the audit log. */
+  async create(owner: Identity, input: CreateShare, pageOrigin: string, address?: string): Promise<CreatedShareLink> {
     if (input.audience === 'tailnet' && this.deps.mode === 'local') {
       throw new ShareError('bad-request', 'this gateway runs in local mode, without a tailnet: a link can only be for anyone who has it');
     }
@@ -135,7 +143,7 @@ export class ShareService {
       createdAt: now,
       expiresAt: now + input.expiresInMinutes * 60_000,
     });
-    this.audit(record, 'created', owner.name, deviceOf(owner), null, describeCreated(record));
+    this.audit(record, 'created', actorOf(owner, address), null, describeCreated(record));
     this.deps.log.info({ event: 'share.created', link: record.id, kind: record.kind, host: record.hostName, by: owner.principal, audience: record.audience }, 'share link created');
     const origin = input.audience === 'anyone' && this.deps.funnelOrigin ? this.deps.funnelOrigin : pageOrigin;
     return { ...this.view(record), url: `${origin}${GUEST_PAGE_PATH}#${token}` };
@@ -148,27 +156,29 @@ export class ShareService {
 
   async events(viewer: Identity, linkId: string): Promise<ShareEventView[]> {
     await this.ownedLink(viewer, linkId);
+    // What this process recorded a moment ago (the link's creation, say) is on the page too.
+    await this.auditLog.flush?.();
     const events = await this.deps.store.shares.listEvents(linkId);
     return events.map(({ at, event, actor, source, sessionId, detail }) => ({ at, event: event as ShareEventKind, actor, source, sessionId, detail }));
   }
 
   /** Revokes the link and cuts everyone who came through it, before returning. */
-  async revoke(viewer: Identity, linkId: string): Promise<void> {
+  async revoke(viewer: Identity, linkId: string, address?: string): Promise<void> {
     const link = await this.ownedLink(viewer, linkId);
     const revoked = await this.deps.store.shares.revoke(linkId, this.now());
     if (!revoked) return;
     this.cut(link.id, `${viewer.name} revoked this link`);
-    this.audit(link, 'revoked', viewer.name, deviceOf(viewer), link.sessionId, '');
+    this.audit(link, 'revoked', actorOf(viewer, address), link.sessionId, '');
     this.deps.log.info({ event: 'share.revoked', link: link.id, by: viewer.principal }, 'share link revoked');
   }
 
   /** The owner removes one guest: that viewer is closed and its pass forgotten, so it cannot come back without a new use. */
-  async removeGuest(viewer: Identity, linkId: string, viewerId: string): Promise<void> {
+  async removeGuest(viewer: Identity, linkId: string, viewerId: string, address?: string): Promise<void> {
     const link = await this.ownedLink(viewer, linkId);
     const pass = this.viewerPasses.get(viewerId);
     if (!pass || pass.link.id !== link.id) throw new ShareError('not-found', 'no such guest on this link');
     this.dropPass(pass, 'removed', `${viewer.name} removed you`);
-    this.audit(link, 'removed', viewer.name, deviceOf(viewer), pass.sessionId ?? link.sessionId, `removed ${pass.identity.name} (${pass.source})`);
+    this.audit(link, 'removed', actorOf(viewer, address), pass.sessionId ?? link.sessionId, `removed ${pass.identity.name} (${pass.source})`);
   }
 
   /** A session's owner removed a viewer from the session page: if it came through a link, its pass goes too. */
@@ -176,7 +186,7 @@ export class ShareService {
     const pass = this.viewerPasses.get(viewerId);
     if (!pass) return;
     this.dropPass(pass, 'removed', `${by.name} removed you`);
-    this.audit(pass.link, 'removed', by.name, deviceOf(by), pass.sessionId ?? pass.link.sessionId, `removed ${pass.identity.name} (${pass.source})`);
+    this.audit(pass.link, 'removed', actorOf(by), pass.sessionId ?? pass.link.sessionId, `removed ${pass.identity.name} (${pass.source})`);
   }
 
   /** A host was removed or moved: its links die with it. */
@@ -201,7 +211,7 @@ export class ShareService {
       const noteKey = `${link.id}|${guest.sourceKey}`;
       if (this.refusalNotes.retryAfter(noteKey) === 0) {
         this.refusalNotes.fail(noteKey);
-        this.audit(link, 'refused', guestName(guest), guest.source, null, message);
+        this.audit(link, 'refused', guestActor(guest), null, message);
       }
       throw new ShareError(code, message);
     };
@@ -216,7 +226,7 @@ export class ShareService {
       this.sourceLimiter.fail(guest.sourceKey);
       this.linkLimiter.fail(link.id);
       if (!(await verifyPasscode(passcode, link.passcodeHash))) {
-        this.audit(link, 'refused', guestName(guest), guest.source, null, 'wrong passcode');
+        this.audit(link, 'refused', guestActor(guest), null, 'wrong passcode');
         throw new ShareError('wrong-passcode', 'that passcode is not right');
       }
       this.sourceLimiter.forgive(guest.sourceKey);
@@ -228,7 +238,7 @@ export class ShareService {
       refuse(now === 'active' ? 'used-up' : now, refusalText(now === 'active' ? 'used-up' : now, fresh));
     }
     const pass = this.issuePass({ ...link, uses: link.uses + 1 }, guest);
-    this.audit(link, 'opened', pass.identity.name, guest.source, link.sessionId, `use ${link.uses + 1}${link.maxUses ? ` of ${link.maxUses}` : ''}`);
+    this.audit(link, 'opened', passActor(pass), link.sessionId, `use ${link.uses + 1}${link.maxUses ? ` of ${link.maxUses}` : ''}`);
     this.deps.log.info({ event: 'share.opened', link: link.id, source: guest.source, guest: pass.identity.principal }, 'share link opened');
     return {
       pass: pass.secret,
@@ -295,13 +305,13 @@ export class ShareService {
   /** The WebSocket layer reports guest viewers coming and going, for the audit trail and removal. */
   viewerAttached(pass: GuestPass, viewer: ViewerFacts, sessionId: string): void {
     this.viewerPasses.set(viewer.id, pass);
-    this.audit(pass.link, 'joined', pass.identity.name, pass.source, sessionId, viewer.role === 'view' ? 'watching' : viewer.role === 'control' ? 'co-driving' : 'own session');
+    this.audit(pass.link, 'joined', passActor(pass), sessionId, viewer.role === 'view' ? 'watching' : viewer.role === 'control' ? 'co-driving' : 'own session');
   }
 
   viewerDetached(pass: GuestPass, viewer: ViewerFacts, sessionId: string): void {
     if (this.viewerPasses.get(viewer.id) !== pass) return;
     this.viewerPasses.delete(viewer.id);
-    this.audit(pass.link, 'left', pass.identity.name, pass.source, sessionId, '');
+    this.audit(pass.link, 'left', passActor(pass), sessionId, '');
   }
 
   /** A pass holds at most MAX_VIEWERS_PER_PASS connections (a page and its reconnect): a new one replaces the oldest. */
@@ -375,7 +385,7 @@ export class ShareService {
       }
       if (now >= link.expiresAt) {
         this.cut(linkId, 'this link expired');
-        this.audit(link, 'expired', 'gateway', '', link.sessionId, '');
+        this.audit(link, 'expired', GATEWAY_ACTOR, link.sessionId, '');
       } else if (link.kind === 'session' && !this.sessionAlive(link)) {
         this.cut(linkId, 'the shared session ended');
       }
@@ -445,10 +455,12 @@ export class ShareService {
     };
   }
 
-  private audit(link: ShareLinkRecord, event: ShareEventKind, actor: string, source: string, sessionId: string | null, detail: string): void {
-    this.deps.store.shares
-      .addEvent({ linkId: link.id, at: this.now(), event, actor, source, sessionId, detail })
-      .catch((err) => this.deps.log.error({ event: 'share.audit_failed', err, link: link.id }, 'could not record a share event'));
+  /** The link's trail, in the audit log: the Sharing page reads it back by link id (store.shares.listEvents). */
+  private audit(link: ShareLinkRecord, event: ShareEventKind, actor: AuditActor, sessionId: string | null, detail: string): void {
+    this.auditLog.record({
+      action: `share.${event}`, actor, at: this.now(), linkId: link.id, sessionId, hostId: link.hostId, hostName: link.hostName, protocol: link.protocol,
+      detail: { text: detail },
+    });
   }
 }
 
@@ -461,8 +473,13 @@ function guestName(guest: GuestRequest): string {
   return isTailnetIdentity(guest.identity) ? guest.identity!.name : 'Guest';
 }
 
-function deviceOf(identity: Identity): string {
-  return identity.device?.name ?? identity.login ?? '';
+/** Before a guest holds a pass: their tailnet principal (or "guest"), and the source as the Sharing page shows it. */
+function guestActor(guest: GuestRequest): AuditActor {
+  return { principal: isTailnetIdentity(guest.identity) ? guest.identity!.principal : 'guest', name: guestName(guest), device: guest.source };
+}
+
+function passActor(pass: GuestPass): AuditActor {
+  return { principal: pass.identity.principal, name: pass.identity.name, device: pass.source };
 }
 
 function modeOf(role: ViewerRole): ShareMode {

@@ -1,10 +1,12 @@
 // Public face of server/store: openStore() picks SQLite or PostgreSQL, migrates, and returns the repositories.
 import type { SecretBox } from '../crypto/secret-box.js';
+import { createAuditStore } from './audit.js';
 import { createAuthStore } from './auth.js';
 import { createDatabase } from './database.js';
 import { createHostKeyStore } from './host-keys.js';
 import { createHostStore } from './hosts.js';
 import { migrateToLatest } from './migrate.js';
+import { createRecordingStore } from './recordings.js';
 import { createShareStore } from './share-links.js';
 import type { Store } from './types.js';
 
@@ -35,6 +37,8 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     hostKeys: createHostKeyStore(db, now),
     auth: createAuthStore(db),
     shares: createShareStore(db),
+    audit: createAuditStore(db),
+    recordings: createRecordingStore(db),
     close: () => db.destroy(),
   };
 }

@@ -81,15 +81,45 @@ export interface ShareLinksTable {
   revoked_at: number | null;
 }
 
-export interface ShareEventsTable {
+export interface AuditEventsTable {
+  /** Time-ordered: 15-digit epoch ms, 12-digit sequence, 8 hex digits. */
   id: string;
-  link_id: string;
   at: number;
-  event: string;
-  actor: string;
-  source: string;
+  action: string;
+  actor_principal: string;
+  actor_name: string;
+  actor_device: string | null;
+  actor_address: string | null;
+  host_id: string | null;
+  host_name: string | null;
+  protocol: string | null;
   session_id: string | null;
+  link_id: string | null;
+  /** JSON object; never a secret. */
   detail: string;
+}
+
+export interface RecordingsTable {
+  id: string;
+  session_id: string;
+  host_id: string;
+  host_name: string;
+  protocol: 'ssh' | 'vnc' | 'rdp';
+  format: 'asciicast' | 'guacamole';
+  principal: string;
+  user_name: string;
+  device: string | null;
+  /** File name inside the recordings directory (never a path: the directory may move). */
+  file: string;
+  started_at: number;
+  ended_at: number | null;
+  bytes: number;
+  /** 1 when typed input (or desktop key and mouse events) was kept. */
+  input: number;
+  state: 'recording' | 'complete' | 'interrupted' | 'failed';
+  end_reason: string | null;
+  width: number;
+  height: number;
 }
 
 export interface Database {
@@ -100,5 +130,6 @@ export interface Database {
   login_sessions: LoginSessionsTable;
   api_tokens: ApiTokensTable;
   share_links: ShareLinksTable;
-  share_events: ShareEventsTable;
+  audit_events: AuditEventsTable;
+  recordings: RecordingsTable;
 }

@@ -2,8 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { hashSecret } from '../crypto/tokens.js';
+import { createAuditStore } from './audit.js';
 import type { Database, ShareLinksTable } from './schema-types.js';
-import type { ShareLinkRecord, ShareStore } from './types.js';
+import type { AuditEventRecord, NewAuditEvent, ShareEventRecord, ShareLinkRecord, ShareStore } from './types.js';
 
 function toRecord(row: Selectable<ShareLinksTable>): ShareLinkRecord {
   return {
@@ -14,14 +15,35 @@ function toRecord(row: Selectable<ShareLinksTable>): ShareLinkRecord {
   };
 }
 
-/** Events of one millisecond keep their order: ids sort by a per-process counter after the timestamp column. */
-let eventSequence = 0;
-function eventId(): string {
-  eventSequence = (eventSequence + 1) % 1e12;
-  return `${String(eventSequence).padStart(12, '0')}-${randomUUID().slice(0, 8)}`;
+/** A link's trail lives in the audit log as `share.<event>`: the Sharing page's "From" is the actor's device, else address. */
+export const SHARE_ACTION_PREFIX = 'share.';
+
+export function shareEventAsAudit(event: ShareEventRecord & { principal?: string }): NewAuditEvent {
+  return {
+    at: event.at,
+    action: `${SHARE_ACTION_PREFIX}${event.event}`,
+    actor: { principal: event.principal ?? (event.actor === 'gateway' ? 'gateway' : `legacy:${event.actor}`), name: event.actor, device: event.source || null },
+    linkId: event.linkId,
+    sessionId: event.sessionId,
+    detail: { text: event.detail },
+  };
+}
+
+export function auditAsShareEvent(record: AuditEventRecord): ShareEventRecord {
+  const text = record.detail.text;
+  return {
+    linkId: record.linkId ?? '',
+    at: record.at,
+    event: record.action.slice(SHARE_ACTION_PREFIX.length),
+    actor: record.actor.name,
+    source: record.actor.device ?? record.actor.address ?? '',
+    sessionId: record.sessionId,
+    detail: typeof text === 'string' ? text : '',
+  };
 }
 
 export function createShareStore(db: Kysely<Database>): ShareStore {
+  const audit = createAuditStore(db);
   return {
     async create(token, link) {
       const row = {
@@ -80,15 +102,13 @@ export function createShareStore(db: Kysely<Database>): ShareStore {
     },
 
     async addEvent(event) {
-      await db
-        .insertInto('share_events')
-        .values({ id: eventId(), link_id: event.linkId, at: event.at, event: event.event, actor: event.actor, source: event.source, session_id: event.sessionId, detail: event.detail })
-        .execute();
+      await audit.append(shareEventAsAudit(event));
     },
 
     async listEvents(linkId) {
-      const rows = await db.selectFrom('share_events').selectAll().where('link_id', '=', linkId).orderBy('at').orderBy('id').execute();
-      return rows.map((r) => ({ linkId: r.link_id, at: r.at, event: r.event, actor: r.actor, source: r.source, sessionId: r.session_id, detail: r.detail }));
+      const records = [];
+      for await (const record of audit.scan({ linkId, action: 'share' })) records.push(auditAsShareEvent(record));
+      return records;
     },
   };
 }

@@ -163,9 +163,117 @@ export interface ShareStore {
   revoke(id: string, now: number): Promise<boolean>;
   /** Revokes every live link to a host (it was removed or changed address); returns their ids. */
   revokeForHost(hostId: string, now: number): Promise<string[]>;
+  /** Records a share event in the audit log (action `share.<event>`); the service itself records through AuditLog. */
   addEvent(event: ShareEventRecord): Promise<void>;
-  /** Oldest first. */
+  /** A link's audit events (actions `share.*` with its link id), oldest first. */
   listEvents(linkId: string): Promise<ShareEventRecord[]>;
+}
+
+/** One recorded session as indexed; the recording is the file `file` in the recordings directory. */
+export interface RecordingRecord {
+  id: string;
+  sessionId: string;
+  hostId: string;
+  hostName: string;
+  protocol: 'ssh' | 'vnc' | 'rdp';
+  format: 'asciicast' | 'guacamole';
+  principal: string;
+  userName: string;
+  device: string | null;
+  file: string;
+  startedAt: number;
+  endedAt: number | null;
+  bytes: number;
+  input: boolean;
+  state: 'recording' | 'complete' | 'interrupted' | 'failed';
+  endReason: string | null;
+  width: number;
+  height: number;
+}
+
+export interface RecordingFilter {
+  principal?: string;
+  hostId?: string;
+  protocol?: 'ssh' | 'vnc' | 'rdp';
+  format?: 'asciicast' | 'guacamole';
+  /** Only recordings that started before this (paging, newest first). */
+  before?: number;
+  limit?: number;
+}
+
+export interface RecordingStore {
+  create(recording: RecordingRecord): Promise<void>;
+  /** Records how it ended; bytes are the file's final size. */
+  finish(id: string, end: { endedAt: number; bytes: number; state: RecordingRecord['state']; endReason: string | null }): Promise<void>;
+  get(id: string): Promise<RecordingRecord | undefined>;
+  /** Newest first. */
+  list(filter?: RecordingFilter): Promise<RecordingRecord[]>;
+  /** Every recording, oldest first, with only what retention needs. */
+  sizes(): Promise<Pick<RecordingRecord, 'id' | 'file' | 'startedAt' | 'bytes' | 'state'>[]>;
+  remove(id: string): Promise<boolean>;
+  /** Rows still marked as recording (the gateway stopped mid-session): their ids and files. */
+  unfinished(): Promise<Pick<RecordingRecord, 'id' | 'file'>[]>;
+}
+
+/** Who did something, as the audit log keeps it (see server/audit/audit-log.ts). */
+export interface AuditActorRecord {
+  principal: string;
+  name: string;
+  device?: string | null;
+  address?: string | null;
+}
+
+export interface NewAuditEvent {
+  /** Epoch ms. */
+  at: number;
+  action: string;
+  actor: AuditActorRecord;
+  hostId?: string | null;
+  hostName?: string | null;
+  protocol?: string | null;
+  sessionId?: string | null;
+  linkId?: string | null;
+  detail?: Record<string, unknown>;
+}
+
+export interface AuditEventRecord {
+  /** Sorts by time (at, then order of writing): paging compares ids. */
+  id: string;
+  at: number;
+  action: string;
+  actor: { principal: string; name: string; device: string | null; address: string | null };
+  hostId: string | null;
+  hostName: string | null;
+  protocol: string | null;
+  sessionId: string | null;
+  linkId: string | null;
+  detail: Record<string, unknown>;
+}
+
+/** Every filter is optional; they combine with AND. */
+export interface AuditFilter {
+  /** Inclusive, epoch ms. */
+  from?: number;
+  /** Exclusive, epoch ms. */
+  to?: number;
+  /** An action or a family: `share` matches `share` and `share.*`. */
+  action?: string;
+  /** A principal exactly, or part of a name (any case). */
+  actor?: string;
+  /** A host id exactly, or part of a host name (any case). */
+  host?: string;
+  sessionId?: string;
+  linkId?: string;
+  /** Part of any text column or the detail (any case). */
+  text?: string;
+}
+
+export interface AuditStore {
+  append(event: NewAuditEvent): Promise<AuditEventRecord>;
+  /** Newest first, `limit` at most, older than the event `before` when given; `next` is the cursor for the page after. */
+  query(filter: AuditFilter, page: { before?: string; limit: number }): Promise<{ events: AuditEventRecord[]; next: string | null }>;
+  /** Oldest first, read in batches (an export never holds the whole log in memory). */
+  scan(filter: AuditFilter, batchSize?: number): AsyncIterable<AuditEventRecord>;
 }
 
 export interface Store {
@@ -174,6 +282,8 @@ export interface Store {
   readonly hostKeys: HostKeyStore;
   readonly auth: AuthStore;
   readonly shares: ShareStore;
+  readonly audit: AuditStore;
+  readonly recordings: RecordingStore;
   close(): Promise<void>;
 }
 

@@ -18,7 +18,7 @@ export interface TestGateway {
   /** Cookie of a browser login made through the one-time link. */
   cookie: string;
   api<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
-  addHost(host: { name: string; address: string; port: number; username: string; auth: unknown }): Promise<HostView>;
+  addHost(host: { name: string; address: string; port: number; username: string; auth: unknown; protocol?: string; recording?: { mode: 'off' | 'on' | 'required'; input?: boolean } }): Promise<HostView>;
   openTerminal(hostId: string, options?: { cols?: number; rows?: number; trustHostKey?: boolean }): Promise<{ client: TerminalClient; sessionId: string }>;
   attach(sessionId: string, options?: { cols?: number; rows?: number }): Promise<TerminalClient>;
   close(): Promise<void>;

@@ -29,11 +29,12 @@ export function desktopPage(query: URLSearchParams, canShare: boolean): Page {
   let session: SessionView | null = null;
   let state: DesktopState = 'connecting';
   let viewers: SessionViewerInfo[] = [];
+  let recording = false;
   let disposed = false;
 
   function updateTools(): void {
     const owner = view?.viewerRole === 'owner';
-    tools.update(session && owner ? { sessionId: session.id, hostName: session.hostName, protocol: session.protocol, viewers, live: state === 'connected' } : null);
+    tools.update(session && owner ? { sessionId: session.id, hostName: session.hostName, protocol: session.protocol, viewers, recording, live: state === 'connected' } : null);
   }
 
   async function endSession(): Promise<void> {
@@ -47,6 +48,7 @@ export function desktopPage(query: URLSearchParams, canShare: boolean): Page {
     document.title = `${s.hostName} · Porthole`;
     view?.dispose();
     viewers = [];
+    recording = false;
     view = new DesktopView(sessionEndpoint(s.id), s.hostName, {
       stateChanged: (next, detail) => {
         state = next;
@@ -62,6 +64,10 @@ export function desktopPage(query: URLSearchParams, canShare: boolean): Page {
       },
       viewers: (list) => {
         viewers = list;
+        updateTools();
+      },
+      recording: (active) => {
+        recording = active;
         updateTools();
       },
     });

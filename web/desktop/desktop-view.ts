@@ -1,6 +1,6 @@
 // One remote desktop in the page: guacamole-common-js over our tunnel, scaled to fit or 1:1, with keyboard, mouse and clipboard.
 import Guacamole from 'guacamole-common-js';
-import { ROLE_OPCODE, STAGE_OPCODE, VIEWERS_OPCODE } from '../../shared/guac-status';
+import { RECORDING_OPCODE, ROLE_OPCODE, STAGE_OPCODE, VIEWERS_OPCODE } from '../../shared/guac-status';
 import type { SessionViewerInfo } from '../../shared/share-types';
 import type { ViewerRole } from '../../shared/terminal-protocol';
 import { CONNECT_STAGES, type ConnectStage } from '../../shared/terminal-kinds';
@@ -18,6 +18,8 @@ export interface DesktopViewHooks {
   role?(role: ViewerRole): void;
   /** From `porthole-viewers` (owner only): who is attached now. */
   viewers?(viewers: SessionViewerInfo[]): void;
+  /** From `porthole-recording`: whether the session is being recorded. */
+  recording?(active: boolean): void;
   /** Return true when the page explains the end itself (a guest's "link revoked"), so the view shows no card of its own. */
   explainEnd?(state: 'failed' | 'closed', detail: string): boolean;
 }
@@ -90,6 +92,10 @@ export class DesktopView {
       if (opcode === ROLE_OPCODE) {
         const role = String(args[0]) as ViewerRole;
         if (ROLES.includes(role)) this.setRole(role);
+        return;
+      }
+      if (opcode === RECORDING_OPCODE) {
+        this.hooks.recording?.(String(args[0]) === '1');
         return;
       }
       if (opcode === VIEWERS_OPCODE) {

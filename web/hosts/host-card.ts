@@ -1,9 +1,9 @@
-// One host on the hosts page: who and where, how it logs in, its key status, and Connect (or Open desktop).
+// One host on the hosts page: who and where, how it logs in, whether it is recorded, its key status, and Connect (or Open desktop).
 import type { AuthMethod, HostView } from '../../shared/api-types';
 import { api } from '../api';
 import { h } from '../ui/dom';
 import { icon } from '../ui/icons';
-import { KEYBOARD_LAYOUT_NAMES } from './host-labels';
+import { KEYBOARD_LAYOUT_NAMES, RECORDING_MODE_HINTS, recordingBadge } from './host-labels';
 import { hostKeyStatus } from './host-key';
 
 const AUTH_LABEL: Record<AuthMethod, string> = {
@@ -63,6 +63,14 @@ export function hostCard(host: HostView, hooks: HostCardHooks): HTMLElement {
   return cardShell(host, hooks, connect);
 }
 
+/** Sessions on this host are recorded (so people know before they connect); nothing when recording is off. */
+function recordingBadgeEl(host: HostView): HTMLElement | null {
+  const text = recordingBadge(host.recording);
+  if (!text) return null;
+  const title = `${RECORDING_MODE_HINTS[host.recording.mode]}${host.recording.input ? ' Typed input is recorded too.' : ''}`;
+  return h('span', { class: `badge host-recorded${host.recording.mode === 'required' ? ' badge-warn' : ''}`, title }, h('span', { class: 'rec-dot', 'aria-hidden': 'true' }), text);
+}
+
 /** Keeps words like package names ("freerdp2-dev") on one line: a break at their hyphen reads as two words. */
 function unbrokenWords(text: string): (string | HTMLElement)[] {
   return text.split(/(\S+-\S+)/).filter(Boolean).map((part) => (/^\S+-\S+$/.test(part) ? h('span', { class: 'nowrap' }, part) : part));
@@ -95,6 +103,7 @@ function cardShell(host: HostView, hooks: HostCardHooks, action: HTMLElement): H
       h('span', { class: 'badge' }, host.protocol.toUpperCase()),
       h('span', { class: 'badge' }, AUTH_LABEL[host.authMethod]),
       host.rdp ? h('span', { class: 'badge badge-tag', title: `Keyboard layout: ${KEYBOARD_LAYOUT_NAMES[host.rdp.keyboardLayout] ?? host.rdp.keyboardLayout}` }, host.rdp.keyboardLayout) : null,
+      recordingBadgeEl(host),
       fromConfig ? h('span', { class: 'badge', title: 'Defined in porthole.yaml: edit it there.' }, icon('lock', 12), 'porthole.yaml, read-only') : null,
     ),
     host.unavailable ? h('p', { class: 'alert alert-warn host-unavailable', id: unavailableId(host) }, icon('warning', 16), h('span', null, unbrokenWords(host.unavailable))) : null,

@@ -18,6 +18,8 @@ const base: HostFormValues = {
   keyboardLayout: 'en-US',
   security: 'any',
   domain: '',
+  recordingMode: 'on',
+  recordInput: false,
 };
 
 const existing: HostView = {
@@ -42,13 +44,13 @@ describe('buildCreateRequest', () => {
   it('trims and builds a password host', () => {
     expect(buildCreateRequest(base)).toEqual({
       ok: true,
-      value: { name: 'nas', address: 'nas.lan', port: 22, username: 'pi', protocol: 'ssh', auth: { method: 'password', password: 'hunter2' } },
+      value: { name: 'nas', address: 'nas.lan', port: 22, username: 'pi', protocol: 'ssh', auth: { method: 'password', password: 'hunter2' }, recording: { mode: 'on', input: false } },
     });
   });
 
   it('builds a VNC host: port 5900 by default, no user needed, password or none only', () => {
     const vnc = { ...base, protocol: 'vnc' as const, port: '', username: '' };
-    expect(buildCreateRequest(vnc)).toEqual({ ok: true, value: { name: 'nas', address: 'nas.lan', port: 5900, username: '', protocol: 'vnc', auth: { method: 'password', password: 'hunter2' } } });
+    expect(buildCreateRequest(vnc)).toEqual({ ok: true, value: { name: 'nas', address: 'nas.lan', port: 5900, username: '', protocol: 'vnc', auth: { method: 'password', password: 'hunter2' }, recording: { mode: 'on', input: false } } });
     expect(buildCreateRequest({ ...vnc, method: 'none', password: '' })).toMatchObject({ ok: true, value: { auth: { method: 'none' } } });
     expect(buildCreateRequest({ ...vnc, method: 'key', privateKey: KEY })).toMatchObject({ ok: false, field: 'method' });
     expect(buildCreateRequest({ ...base, method: 'none' })).toMatchObject({ ok: false, field: 'method' });
@@ -67,6 +69,7 @@ describe('buildCreateRequest', () => {
         protocol: 'rdp',
         auth: { method: 'password', password: 'hunter2' },
         rdp: { keyboardLayout: 'de-DE', security: 'nla', domain: 'CORP' },
+        recording: { mode: 'on', input: false },
       },
     });
     expect(buildCreateRequest({ ...rdp, username: '' })).toMatchObject({ ok: false, field: 'username' });
@@ -146,7 +149,7 @@ describe('buildUpdateRequest', () => {
   it('keeps the stored key when the secret fields stay empty', () => {
     expect(buildUpdateRequest(edit({ name: 'nas2' }), existing)).toEqual({
       ok: true,
-      value: { name: 'nas2', address: 'nas.lan', port: 22, username: 'pi' },
+      value: { name: 'nas2', address: 'nas.lan', port: 22, username: 'pi', recording: { mode: 'on', input: false } },
     });
   });
 
@@ -194,7 +197,7 @@ describe('buildUpdateRequest', () => {
     it('keeps the stored password when the field stays empty, and always sends the settings', () => {
       expect(buildUpdateRequest({ ...formValuesFrom(rdpHost), keyboardLayout: 'ja-JP' }, rdpHost)).toEqual({
         ok: true,
-        value: { name: 'nas', address: 'nas.lan', port: 3389, username: 'pi', rdp: { keyboardLayout: 'ja-JP', security: 'tls', domain: 'LAB' } },
+        value: { name: 'nas', address: 'nas.lan', port: 3389, username: 'pi', rdp: { keyboardLayout: 'ja-JP', security: 'tls', domain: 'LAB' }, recording: { mode: 'on', input: false } },
       });
     });
 
@@ -217,5 +220,29 @@ describe('buildUpdateRequest', () => {
   it('leaves the RDP settings out of an SSH host update', () => {
     const r = buildUpdateRequest(edit({ name: 'x' }), existing);
     expect(r.ok && 'rdp' in r.value).toBe(false);
+  });
+});
+
+describe('recording settings', () => {
+  it.each([
+    [{ mode: 'off', input: false }],
+    [{ mode: 'on', input: true }],
+    [{ mode: 'required', input: false }],
+    [{ mode: 'required', input: true }],
+  ] as const)('round-trips %o through the form, on create and on update', (recording) => {
+    const host: HostView = { ...existing, recording };
+    const values = formValuesFrom(host);
+    expect(values).toMatchObject({ recordingMode: recording.mode, recordInput: recording.input });
+    expect(buildUpdateRequest(values, host)).toMatchObject({ ok: true, value: { recording } });
+    expect(buildCreateRequest({ ...values, privateKey: KEY })).toMatchObject({ ok: true, value: { recording } });
+  });
+
+  it('sends a changed policy without touching the stored secret', () => {
+    const r = buildUpdateRequest({ ...formValuesFrom(existing), recordingMode: 'required', recordInput: true }, existing);
+    expect(r).toEqual({ ok: true, value: { name: 'nas', address: 'nas.lan', port: 22, username: 'pi', recording: { mode: 'required', input: true } } });
+  });
+
+  it('starts a new host at the gateway default: recorded, typed input not kept', () => {
+    expect(formValuesFrom(null)).toMatchObject({ recordingMode: 'on', recordInput: false });
   });
 });

@@ -3,11 +3,14 @@ import {
   AUTH_METHODS_BY_PROTOCOL,
   DEFAULT_PORTS,
   DEFAULT_RDP_SETTINGS,
+  DEFAULT_RECORDING_SETTINGS,
   type AuthMethod,
   type CreateHostRequest,
   type HostProtocol,
   type HostView,
   type RdpSettings,
+  type RecordingMode,
+  type RecordingSettings,
   type UpdateHostRequest,
 } from '../../shared/api-types';
 
@@ -25,6 +28,9 @@ export interface HostFormValues {
   keyboardLayout: RdpSettings['keyboardLayout'];
   security: RdpSettings['security'];
   domain: string;
+  /** Every kind of host: whether its sessions are recorded, and whether typed input is kept too. */
+  recordingMode: RecordingMode;
+  recordInput: boolean;
 }
 
 export type FormResult<T> = { ok: true; value: T } | { ok: false; field: keyof HostFormValues | 'method'; message: string };
@@ -62,6 +68,11 @@ function checkRdp(v: HostFormValues): FormResult<RdpSettings> {
     return { ok: false, field: 'domain', message: 'A Windows domain name has no spaces or any of \\ / : * ? " < > |.' };
   }
   return { ok: true, value: { keyboardLayout: v.keyboardLayout, security: v.security, domain } };
+}
+
+/** No secret in it, so it is always sent as the form shows it (the input choice is kept even while recording is off). */
+function recordingOf(v: HostFormValues): RecordingSettings {
+  return { mode: v.recordingMode, input: v.recordInput };
 }
 
 type AuthInput = CreateHostRequest['auth'];
@@ -103,7 +114,7 @@ export function buildCreateRequest(v: HostFormValues): FormResult<CreateHostRequ
   if (rdp && !rdp.ok) return rdp;
   const auth = newAuth(v);
   if (!auth.ok) return auth;
-  return { ok: true, value: { ...basics.value, protocol: v.protocol, auth: auth.value, ...(rdp ? { rdp: rdp.value } : {}) } };
+  return { ok: true, value: { ...basics.value, protocol: v.protocol, auth: auth.value, ...(rdp ? { rdp: rdp.value } : {}), recording: recordingOf(v) } };
 }
 
 /**
@@ -116,7 +127,7 @@ export function buildUpdateRequest(v: HostFormValues, existing: HostView): FormR
   // An RDP host's settings hold no secret: they are always sent as the form shows them.
   const rdp = existing.protocol === 'rdp' ? checkRdp(v) : null;
   if (rdp && !rdp.ok) return rdp;
-  const fields: UpdateHostRequest = { ...basics.value, ...(rdp ? { rdp: rdp.value } : {}) };
+  const fields: UpdateHostRequest = { ...basics.value, ...(rdp ? { rdp: rdp.value } : {}), recording: recordingOf(v) };
   const sameMethod = v.method === existing.authMethod;
   const typedSecret = v.method === 'password' ? v.password !== '' : v.method === 'key' ? v.privateKey.trim() !== '' : false;
   if (sameMethod && !typedSecret) {
@@ -132,6 +143,7 @@ export function buildUpdateRequest(v: HostFormValues, existing: HostView): FormR
 
 export function formValuesFrom(host: HostView | null): HostFormValues {
   const rdp = host?.rdp ?? DEFAULT_RDP_SETTINGS;
+  const recording = host?.recording ?? DEFAULT_RECORDING_SETTINGS;
   return {
     protocol: host?.protocol ?? 'ssh',
     name: host?.name ?? '',
@@ -145,5 +157,7 @@ export function formValuesFrom(host: HostView | null): HostFormValues {
     keyboardLayout: rdp.keyboardLayout,
     security: rdp.security,
     domain: rdp.domain,
+    recordingMode: recording.mode,
+    recordInput: recording.input,
   };
 }

@@ -1,4 +1,4 @@
-// The add/edit host dialog: protocol, name, address, port, user, how to log in (password, private key, keyboard-interactive, none), and an RDP host's options.
+// The add/edit host dialog: protocol, name, address, port, user, how to log in (password, private key, keyboard-interactive, none), an RDP host's options, recording.
 import {
   AUTH_METHODS_BY_PROTOCOL,
   DEFAULT_PORTS,
@@ -15,6 +15,7 @@ import { h, uid } from '../ui/dom';
 import { icon } from '../ui/icons';
 import { KEYBOARD_LAYOUT_NAMES, SECURITY_NAMES } from './host-labels';
 import { buildCreateRequest, buildUpdateRequest, formValuesFrom, methodAllowed, type HostFormValues } from './host-form-values';
+import { recordingFields } from './recording-fields';
 
 const METHODS: [AuthMethod, string][] = [
   ['password', 'Password'],
@@ -82,6 +83,7 @@ export function openHostForm(existing: HostView | null): Promise<HostView | unde
     field('Security', controls.security, 'Automatic lets the desktop and the gateway agree on NLA or TLS. Choose one only when the desktop insists on it.'),
     field('Domain (optional)', controls.domain, 'The Windows domain of the user, if the account belongs to one.'),
   );
+  const recording = recordingFields(v.recordingMode, v.recordInput);
   const sections: Record<AuthMethod, HTMLElement> = {
     password: h('div', { class: 'stack' }, field('Password', controls.password)),
     key: h('div', { class: 'stack' }, keyFileButton(controls.privateKey), field('Passphrase (optional)', controls.passphrase)),
@@ -133,6 +135,7 @@ export function openHostForm(existing: HostView | null): Promise<HostView | unde
     methodField,
     ...Object.values(sections),
     rdpOptions,
+    recording.el,
     editing && existing.authMethod !== 'keyboard-interactive'
       ? h('p', { class: 'hint muted' }, 'Secrets are never shown again. Empty secret fields keep what is stored.')
       : null,
@@ -161,6 +164,8 @@ export function openHostForm(existing: HostView | null): Promise<HostView | unde
             keyboardLayout: controls.keyboardLayout.value as HostFormValues['keyboardLayout'],
             security: controls.security.value as HostFormValues['security'],
             domain: controls.domain.value,
+            recordingMode: recording.mode.value as HostFormValues['recordingMode'],
+            recordInput: recording.input.checked,
           };
           const fail = (field: keyof HostFormValues, message: string): never => {
             const bad = (controls as Partial<Record<keyof HostFormValues, Control>>)[field];

@@ -1,9 +1,8 @@
-// A guest's remote desktop: the owner's desktop view on the guest tunnel, scaled to fit; a read-only guest gets no input controls.
+// A guest's remote desktop (and an admin's watch): the owner's desktop view on another tunnel, scaled to fit; a read-only guest gets no input controls.
 import type { ViewerRole } from '../../shared/terminal-protocol';
 import { createDesktopToolbar } from '../desktop/desktop-toolbar';
-import { DesktopView } from '../desktop/desktop-view';
+import { DesktopView, type DesktopEndpoint } from '../desktop/desktop-view';
 import { h } from '../ui/dom';
-import { guestDesktopEndpoint } from './guest-api';
 import { endText } from './guest-text';
 import type { GuestSessionHooks } from './guest-terminal';
 
@@ -18,8 +17,9 @@ export class GuestDesktop {
     fullscreenTarget: () => this.el,
   });
 
+  /** `endpoint`: a guest's pass tunnel, or an admin's watch tunnel. */
   constructor(
-    private readonly pass: string,
+    private readonly endpoint: DesktopEndpoint,
     private readonly hostName: string,
     private readonly hooks: GuestSessionHooks,
   ) {
@@ -30,7 +30,7 @@ export class GuestDesktop {
   }
 
   start(): void {
-    this.view = new DesktopView(guestDesktopEndpoint(this.pass), this.hostName, {
+    this.view = new DesktopView(this.endpoint, this.hostName, {
       stateChanged: (state, detail) => {
         if (state === 'connected') this.attached = true;
         this.toolbar.setStatus(state, detail);

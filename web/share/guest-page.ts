@@ -8,7 +8,7 @@ import { icon } from '../ui/icons';
 import { brandMark } from '../ui/header';
 import { countdownEl, linkSummary, messageCard, passcodeCard } from './guest-card';
 import { GuestDesktop } from './guest-desktop';
-import { openShare } from './guest-api';
+import { guestDesktopEndpoint, guestTerminalSocket, openShare } from './guest-api';
 import { describeLink, refusalText, type GuestMessage } from './guest-text';
 import { GuestTerminal } from './guest-terminal';
 import { clearTicket, loadTicket, saveTicket, takeToken } from './guest-token';
@@ -117,7 +117,7 @@ export function startGuestPage(root: HTMLElement): void {
       },
       left: () => showMessage({ title: 'You left', body: 'The link still works until it ends.' }, 'info', [{ label: 'Connect again', iconName: 'plug', primary: true, run: () => begin(t, offset, true) }]),
     };
-    const next = link.protocol === 'ssh' ? new GuestTerminal(t.pass, link.hostName, hooks) : new GuestDesktop(t.pass, link.hostName, hooks);
+    const next = link.protocol === 'ssh' ? new GuestTerminal(guestTerminalSocket(t.pass), link.hostName, hooks) : new GuestDesktop(guestDesktopEndpoint(t.pass), link.hostName, hooks);
     session = next;
     replaceChildren(main, next.el);
     next.start();

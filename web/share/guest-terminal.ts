@@ -1,7 +1,7 @@
-// A guest's terminal: the owner's terminal modules on the guest socket; read-only or co-driving at the owner's size, or a host link's own shell.
+// A guest's terminal (and an admin's watch): the owner's terminal modules on another socket; read-only or co-driving at the owner's size, or a host link's own shell.
 import { CloseCode } from '../../shared/close-codes';
 import type { TerminalServerMessage, ViewerRole } from '../../shared/terminal-protocol';
-import { TerminalConnection, type ConnectionState } from '../terminal/connection';
+import { TerminalConnection, type ConnectionState, type SessionProbe, type SocketUrlBuilder } from '../terminal/connection';
 import { createTerminal, type TerminalKit } from '../terminal/create-terminal';
 import { describeExit, describeTerminalError } from '../terminal/error-text';
 import { keySequence, withCtrl } from '../terminal/key-sequences';
@@ -11,7 +11,6 @@ import { createSearchBar } from '../terminal/search-bar';
 import { TerminalSizing } from '../terminal/terminal-sizing';
 import { createTouchKeys } from '../terminal/touch-keys';
 import { h } from '../ui/dom';
-import { guestTerminalSocket } from './guest-api';
 import { endText, type GuestMessage } from './guest-text';
 
 /** Retries without ever getting through before the page gives up (the pass may be gone after a gateway restart). */
@@ -45,10 +44,15 @@ export class GuestTerminal {
   /** An `error` or `exit` message already explained the end. */
   private explained = false;
 
+  /**
+   * `socket`: where to attach (a guest's pass URL, or an admin's watch URL); `probe`: asked after a drop
+   * whether the session still lives (a guest cannot list sessions, so by default it retries a few times).
+   */
   constructor(
-    pass: string,
+    socket: SocketUrlBuilder,
     private readonly hostName: string,
     private readonly hooks: GuestSessionHooks,
+    probe?: () => Promise<SessionProbe>,
   ) {
     this.kit = createTerminal({ openSearch: () => search.open(), isWorkspaceKey: () => false });
     const search = createSearchBar(this.kit.search, () => this.kit.term.focus());
@@ -69,10 +73,10 @@ export class GuestTerminal {
         },
         message: (msg) => this.onMessage(msg),
         state: (state) => this.onState(state),
-        // A guest cannot list sessions; it retries a few times, then says the connection is lost.
-        probe: async () => (++this.failures > MAX_BLIND_RETRIES ? 'gone' : 'unknown'),
+        // A guest cannot list sessions: without a probe it retries a few times, then says the connection is lost.
+        probe: async () => (probe ? probe() : ++this.failures > MAX_BLIND_RETRIES ? 'gone' : 'unknown'),
       },
-      guestTerminalSocket(pass),
+      socket,
     );
   }
 

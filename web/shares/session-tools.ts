@@ -10,6 +10,8 @@ export interface SessionToolsTarget {
   hostName: string;
   protocol: Extract<ShareTarget, { kind: 'session' }>['protocol'];
   viewers: readonly SessionViewerInfo[];
+  /** The gateway is recording this session: said plainly, so nobody is recorded without knowing. */
+  recording: boolean;
   /** Only a running session can be shared. */
   live: boolean;
 }
@@ -33,13 +35,15 @@ export function createSessionTools(canShare: boolean): SessionTools {
     if (!current) return;
     void openShareDialog({ kind: 'session', sessionId: current.sessionId, hostName: current.hostName, protocol: current.protocol });
   });
-  const el = h('div', { class: 'session-tools', hidden: true }, chip.el, canShare ? share : null);
+  const recordingBadge = h('span', { class: 'rec-badge', title: 'This session is being recorded', role: 'status', hidden: true }, h('span', { class: 'rec-dot', 'aria-hidden': 'true' }), 'Recorded');
+  const el = h('div', { class: 'session-tools', hidden: true }, recordingBadge, chip.el, canShare ? share : null);
   return {
     el,
     update(target) {
       current = target;
       el.hidden = target === null;
       share.disabled = !target?.live;
+      recordingBadge.hidden = !target?.recording;
       chip.update(target?.sessionId ?? null, target?.viewers ?? []);
     },
   };

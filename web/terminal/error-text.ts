@@ -48,6 +48,12 @@ const ERROR_TEXT: Record<TerminalErrorKind, (host: string) => Explanation> = {
     title: 'SSH protocol error',
     body: `${host} spoke SSH in a way the gateway could not handle.`,
   }),
+  'recording-unavailable': (host) => ({
+    title: 'Recording required',
+    body:
+      `${host} requires every session to be recorded, and the gateway cannot write recordings right now (a full or read-only disk), ` +
+      'so the session was not started or was ended. An admin can free space or change the host\'s recording policy.',
+  }),
   internal: () => ({
     title: 'Gateway error',
     body: 'Something went wrong inside the gateway. Its log has the details.',

@@ -40,6 +40,8 @@ export class TerminalTab {
   role: ViewerRole = 'owner';
   /** Who is attached to this session (sent to the owner on every join and leave). */
   viewers: SessionViewerInfo[] = [];
+  /** The session is being recorded (the server says so on attach and when it changes). */
+  recording = false;
   private readonly kit: TerminalKit;
   private readonly sizing: TerminalSizing;
   private opened = false;
@@ -198,6 +200,10 @@ export class TerminalTab {
         break;
       case 'viewers':
         this.viewers = msg.viewers;
+        this.hooks.changed(this);
+        break;
+      case 'recording':
+        this.recording = msg.active;
         this.hooks.changed(this);
         break;
       case 'resync':

@@ -193,7 +193,7 @@ export class TerminalWorkspace {
     this.tabBar.render(this.tabs, this.active);
     const a = this.active;
     // Sharing and the viewer list belong to the owner of the session in front.
-    this.sessionTools.update(a && a.role === 'owner' ? { sessionId: a.info.sessionId, hostName: a.info.hostName, protocol: 'ssh', viewers: a.viewers, live: a.status === 'live' } : null);
+    this.sessionTools.update(a && a.role === 'owner' ? { sessionId: a.info.sessionId, hostName: a.info.hostName, protocol: 'ssh', viewers: a.viewers, recording: a.recording, live: a.status === 'live' } : null);
     this.hooks.onTabsChanged(this.tabs.length);
     this.panes.querySelector('.workspace-empty')?.remove();
     if (this.tabs.length === 0) this.renderEmpty();

@@ -33,6 +33,11 @@ export function createHeader(me: MeView, onLoggedOut: () => void): Header {
     '/hosts': item('/hosts', 'server', 'Hosts'),
     '/terminal': item('/terminal', 'terminal', 'Terminals', true),
     '/shares': item('/shares', 'link', 'Sharing'),
+    '/recordings': item('/recordings', 'clock', 'Recordings'),
+    // Everyone's live sessions: an admin's duty, so nobody else is shown the entry.
+    '/live': item('/live', 'radar', 'Live', me.permissions.role !== 'admin'),
+    // The audit log names every person and address: admins only (the API refuses everyone else too).
+    '/audit': item('/audit', 'shield', 'Audit', !(me.permissions.role === 'admin' || me.permissions.manageHosts)),
     '/settings': item('/settings', 'user', 'Settings'),
   };
   const count = h('span', { class: 'count', 'aria-label': 'open terminals' }, '0');
@@ -63,7 +68,7 @@ export function createHeader(me: MeView, onLoggedOut: () => void): Header {
     'header',
     { class: 'app-header' },
     h('a', { class: 'brand', href: '/hosts', 'aria-label': 'Porthole home' }, brandMark(), h('span', { class: 'brand-text' }, 'Porthole')),
-    h('nav', { class: 'nav', 'aria-label': 'Main' }, links['/hosts'], links['/terminal'], links['/shares'], links['/settings']),
+    h('nav', { class: 'nav', 'aria-label': 'Main' }, links['/hosts'], links['/terminal'], links['/shares'], links['/recordings'], links['/live'], links['/audit'], links['/settings']),
     h(
       'div',
       { class: 'who' },

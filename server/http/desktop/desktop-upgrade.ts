@@ -15,6 +15,9 @@ import type { ViewerHooks } from '../../sessions/viewer.js';
 import type { ViewerRole } from '../../../shared/terminal-protocol.js';
 import type { OriginPolicy } from '../origin-policy.js';
 import { identifyUpgrade, refuseUpgrade } from '../upgrade-identity.js';
+import { adminWatchHooks } from '../admin-watch.js';
+import type { AuditLog } from '../../audit/index.js';
+import { attachIntentOf, mayReach } from '../session-access.js';
 
 export const DESKTOP_PATH = /^\/api\/sessions\/([A-Za-z0-9-]{1,64})\/desktop$/;
 const HEARTBEAT_MS = 20_000;
@@ -33,6 +36,8 @@ export interface DesktopUpgradeDeps {
   policy: OriginPolicy;
   desktops: DesktopSessionRegistry;
   log: Logger;
+  /** An admin's watch of someone else's session is recorded here. */
+  audit?: AuditLog;
 }
 
 /** Close reasons are at most 123 bytes; the client parses a decimal Guacamole status from them. */
@@ -73,15 +78,20 @@ export function createDesktopUpgrade(deps: DesktopUpgradeDeps) {
       return acceptThenFail(req, socket, head, GuacStatus.clientUnauthorized, outcome.unauthorized);
     }
     const { identity } = outcome;
+    // The tunnel's connect data arrives as the query string: `watch=1` asks for a read-only seat.
+    const intent = attachIntentOf(new URL(req.url ?? '/', 'http://gateway.invalid'));
     const session = deps.desktops.get(sessionId);
-    if (!session || session.principal !== identity.principal) {
+    if (!session || !mayReach(session, identity, intent)) {
       return acceptThenFail(req, socket, head, GuacStatus.resourceNotFound, 'no such desktop session (it ended or its grace period passed)');
     }
+    const role = intent === 'watch' ? 'view' : 'owner';
+    // An admin watching someone else's session does so by duty, not by a grant on the host.
+    if (session.principal !== identity.principal) return accept(req, socket, head, { identity, session, role, linkId: null }, adminWatchHooks(deps, session, identity, req.socket.remoteAddress ?? null));
     if (!can(identity.permissions, { kind: 'connect', protocol: session.host.protocol }, session.hostFacts)) {
       deps.log.warn({ event: 'ws.attach_refused', session: session.id, host: session.host.name, by: identity.principal }, 'attach refused: the policy no longer allows this host');
       return acceptThenFail(req, socket, head, GuacStatus.clientForbidden, `you may no longer open ${session.host.name}`);
     }
-    accept(req, socket, head, { identity, session, role: 'owner', linkId: null });
+    accept(req, socket, head, { identity, session, role, linkId: null });
   }
 
   /** Upgrades and attaches a viewer whose right to this session was already checked (owner above, or a share link's guest). */

@@ -1,7 +1,9 @@
-// /api/sessions: open, list and end terminal sessions (the terminal stream itself is a WebSocket, see terminal-upgrade.ts).
+// /api/sessions: open, list and end sessions (admins: list and end anyone's); the terminal stream itself is a WebSocket, see terminal-upgrade.ts.
 import { Hono } from 'hono';
 import { createSessionSchema, DEFAULT_RECORDING_SETTINGS, type RecordingSettings } from '../../../shared/api-types.js';
 import { CloseCode } from '../../../shared/close-codes.js';
+import type { LiveSessionView } from '../../../shared/recording-types.js';
+import { actorOf, type AuditLog } from '../../audit/index.js';
 import type { Identity } from '../../auth/identity.js';
 import { dialAddress, type PeerDirectory } from '../../mesh/peer-directory.js';
 import type { Logger } from '../../log.js';
@@ -11,11 +13,13 @@ import { peerFacts, storedHostFacts } from '../../policy/host-facts.js';
 import { DesktopLimitError, type DesktopSessionRegistry } from '../../sessions/desktop-session-registry.js';
 import { DesktopSession } from '../../sessions/desktop-session.js';
 import type { SessionRegistry } from '../../sessions/session-registry.js';
+import type { TerminalSession } from '../../sessions/terminal-session.js';
 import { GuacStatus } from '../../../shared/guac-status.js';
 import { TAILNET_HOST_ID_PREFIX } from '../../store/host-keys.js';
 import type { HostRecord, Store } from '../../store/types.js';
 import { ApiFailure, readJson } from '../errors.js';
 import { assertAllowed, authRequestOf, type GatewayEnv } from '../request-guards.js';
+import { endReasonFor, mayOversee } from '../session-access.js';
 
 export interface SessionRouteDeps {
   store: Store;
@@ -32,6 +36,8 @@ export interface SessionRouteDeps {
   /** Tailnet machines have no stored settings: their sessions follow the gateway's recording default. */
   tailnetRecording?: RecordingSettings;
   log: Logger;
+  /** An admin ending someone else's session is recorded here, with the admin as the actor. */
+  audit?: AuditLog;
 }
 
 export function sessionRoutes(deps: SessionRouteDeps) {
@@ -94,13 +100,28 @@ export function sessionRoutes(deps: SessionRouteDeps) {
     return c.json(session.view(), 201);
   });
 
+  /** Every live session with its owner (admins only): what the Live page lists, watches and ends. */
+  app.get('/live', (c) => {
+    if (!mayOversee(c.get('identity'))) throw new ApiFailure('forbidden', `${c.get('identity').name} may not see other people's sessions (admins only)`);
+    return c.json([...sessions.all(), ...deps.desktops.all()].map(liveView));
+  });
+
   app.delete('/:id', (c) => {
+    const identity = c.get('identity');
     const id = c.req.param('id');
     const session = sessions.get(id) ?? deps.desktops.get(id);
-    // Someone else's session answers exactly like a missing one: ids are not an oracle.
-    if (!session || session.principal !== c.get('identity').principal) throw new ApiFailure('not-found', 'no such session');
-    if (session instanceof DesktopSession) session.end(GuacStatus.sessionClosed, 'ended by its owner');
-    else session.end(CloseCode.sessionEnded, 'ended by its owner');
+    // Someone else's session answers exactly like a missing one (ids are not an oracle), unless an admin asks.
+    if (!session || (session.principal !== identity.principal && !mayOversee(identity))) throw new ApiFailure('not-found', 'no such session');
+    const reason = endReasonFor(session, identity);
+    if (session instanceof DesktopSession) session.end(GuacStatus.sessionClosed, reason);
+    else session.end(CloseCode.sessionEnded, reason);
+    if (session.principal !== identity.principal) {
+      log.info({ event: 'session.ended_by_admin', session: session.id, host: session.host.name, owner: session.principal, by: identity.principal }, 'an admin ended a session');
+      deps.audit?.record({
+        action: 'session.ended_by_admin', actor: actorOf(identity, authRequestOf(c).remoteAddress), hostId: session.host.id, hostName: session.host.name,
+        protocol: session.host.protocol, sessionId: session.id, detail: { owner: session.principal },
+      });
+    }
     return c.body(null, 204);
   });
 
@@ -130,4 +151,10 @@ export function sessionRoutes(deps: SessionRouteDeps) {
   }
 
   return app;
+}
+
+/** A session as an admin's list shows it: whose it is and whether it is recorded. */
+function liveView(session: TerminalSession | DesktopSession): LiveSessionView {
+  const { principal, name, device, address } = session.opener;
+  return { ...session.view(), owner: { principal, name, device: device ?? null, address: address ?? null }, recordingId: session.recordingId };
 }

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { createShareSchema } from '../../../shared/share-types.js';
 import type { ShareService } from '../../share/share-service.js';
 import { readJson } from '../errors.js';
-import type { GatewayEnv } from '../request-guards.js';
+import { authRequestOf, type GatewayEnv } from '../request-guards.js';
 import { asApiFailure } from './guest.js';
 
 export function shareRoutes(shares: ShareService, fallbackOrigin: string) {
@@ -15,18 +15,18 @@ export function shareRoutes(shares: ShareService, fallbackOrigin: string) {
     const input = await readJson(c, createShareSchema);
     // The link points where the owner's page is (their origin passed the CSRF check), unless it is for Funnel.
     const origin = c.req.header('origin') ?? fallbackOrigin;
-    return c.json(await mapped(shares.create(c.get('identity'), input, origin)), 201);
+    return c.json(await mapped(shares.create(c.get('identity'), input, origin, authRequestOf(c).remoteAddress)), 201);
   });
 
   app.delete('/:id', async (c) => {
-    await mapped(shares.revoke(c.get('identity'), c.req.param('id')));
+    await mapped(shares.revoke(c.get('identity'), c.req.param('id'), authRequestOf(c).remoteAddress));
     return c.body(null, 204);
   });
 
   app.get('/:id/events', async (c) => c.json(await mapped(shares.events(c.get('identity'), c.req.param('id')))));
 
   app.delete('/:id/guests/:viewerId', async (c) => {
-    await mapped(shares.removeGuest(c.get('identity'), c.req.param('id'), c.req.param('viewerId')));
+    await mapped(shares.removeGuest(c.get('identity'), c.req.param('id'), c.req.param('viewerId'), authRequestOf(c).remoteAddress));
     return c.body(null, 204);
   });
 

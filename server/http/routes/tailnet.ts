@@ -1,6 +1,8 @@
 // /api/tailnet: the tailnet's machines as hosts (filtered by policy), their SSH host keys, and port probes on request.
 import { Hono } from 'hono';
 import { acceptHostKeySchema, type PeerView } from '../../../shared/api-types.js';
+import type { AuditLog } from '../../audit/audit-log.js';
+import { actorOf } from '../../audit/actor.js';
 import type { Identity } from '../../auth/identity.js';
 import type { Logger } from '../../log.js';
 import { LocalApiError } from '../../mesh/localapi-client.js';
@@ -9,13 +11,14 @@ import { probePorts, type ProbePorts } from '../../mesh/port-probe.js';
 import { openableProtocols, peerFacts } from '../../policy/host-facts.js';
 import type { Store } from '../../store/types.js';
 import { ApiFailure, readJson } from '../errors.js';
-import { assertAllowed, type GatewayEnv } from '../request-guards.js';
+import { assertAllowed, authRequestOf, type GatewayEnv } from '../request-guards.js';
 
 export interface TailnetRouteDeps {
   store: Store;
   peers: PeerDirectory;
   probePorts?: ProbePorts;
   log: Logger;
+  audit?: AuditLog;
 }
 
 export function tailnetRoutes(deps: TailnetRouteDeps) {
@@ -88,6 +91,10 @@ export function tailnetRoutes(deps: TailnetRouteDeps) {
     const previous = await store.hostKeys.getPinned(peer.id);
     await store.hostKeys.pin(peer.id, { algorithm: pending.algorithm, fingerprint: pending.fingerprint });
     deps.log.warn({ event: 'hostkey.accepted_change', host: peer.name, old: previous?.fingerprint, new: fingerprint, by: identity.name }, 'changed host key accepted');
+    deps.audit?.record({
+      action: 'hostkey.accepted', actor: actorOf(identity, authRequestOf(c).remoteAddress), hostId: peer.id, hostName: peer.name, protocol: 'ssh',
+      detail: { algorithm: pending.algorithm, fingerprint, previous: previous?.fingerprint ?? null },
+    });
     return c.json(await view(peer, identity));
   });
 
@@ -97,6 +104,7 @@ export function tailnetRoutes(deps: TailnetRouteDeps) {
     const peer = await visiblePeer(c.req.param('id'), identity);
     await store.hostKeys.forget(peer.id);
     deps.log.warn({ event: 'hostkey.forgotten', host: peer.name, by: identity.name }, 'host key forgotten');
+    deps.audit?.record({ action: 'hostkey.forgotten', actor: actorOf(identity, authRequestOf(c).remoteAddress), hostId: peer.id, hostName: peer.name, protocol: 'ssh' });
     return c.body(null, 204);
   });
 

@@ -10,6 +10,9 @@ import { can } from '../../policy/can.js';
 import type { SessionRegistry } from '../../sessions/session-registry.js';
 import type { OriginPolicy } from '../origin-policy.js';
 import { identifyUpgrade, refuseUpgrade } from '../upgrade-identity.js';
+import { adminWatchHooks } from '../admin-watch.js';
+import type { AuditLog } from '../../audit/index.js';
+import { attachIntentOf, mayReach } from '../session-access.js';
 import { WebSocketViewer } from './websocket-viewer.js';
 import type { Identity } from '../../auth/identity.js';
 import type { TerminalSession } from '../../sessions/terminal-session.js';
@@ -33,6 +36,8 @@ export interface TerminalUpgradeDeps {
   policy: OriginPolicy;
   sessions: SessionRegistry;
   log: Logger;
+  /** An admin's watch of someone else's session is recorded here. */
+  audit?: AuditLog;
 }
 
 export function createTerminalUpgrade(deps: TerminalUpgradeDeps) {
@@ -59,16 +64,20 @@ export function createTerminalUpgrade(deps: TerminalUpgradeDeps) {
       return acceptThenClose(req, socket, head, CloseCode.unauthorized, outcome.unauthorized.slice(0, 120));
     }
     const { identity } = outcome;
+    const intent = attachIntentOf(url);
     const session = deps.sessions.get(match[1]!);
-    if (!session || session.principal !== identity.principal) {
+    if (!session || !mayReach(session, identity, intent)) {
       return acceptThenClose(req, socket, head, CloseCode.sessionNotFound, 'no such session (it ended or its grace period passed)');
     }
+    const role = intent === 'watch' ? 'view' : 'owner';
+    // An admin watching someone else's session does so by duty, not by a grant on the host.
+    if (session.principal !== identity.principal) return accept(req, socket, head, { identity, session, role, linkId: null }, adminWatchHooks(deps, session, identity, req.socket.remoteAddress ?? null));
     // Grants can be withdrawn while a session runs: every (re)attach asks the policy again.
     if (!can(identity.permissions, { kind: 'connect', protocol: 'ssh' }, session.hostFacts)) {
       deps.log.warn({ event: 'ws.attach_refused', session: session.id, host: session.host.name, by: identity.principal }, 'attach refused: the policy no longer allows this host');
       return acceptThenClose(req, socket, head, CloseCode.forbidden, `you may no longer open ${session.host.name}`.slice(0, 120));
     }
-    accept(req, socket, head, { identity, session, role: 'owner', linkId: null });
+    accept(req, socket, head, { identity, session, role, linkId: null });
   }
 
   /** Upgrades and attaches a viewer whose right to this session was already checked (owner above, or a share link's guest). */

@@ -61,6 +61,8 @@ export function describeFailure(kind: TerminalErrorKind, target: string): string
       return `${target} closed the connection.`;
     case 'protocol-error':
       return `${target} spoke SSH in a way the gateway could not handle.`;
+    case 'recording-unavailable':
+      return `${target} requires a recording, and the gateway cannot write one.`;
     case 'internal':
       return `The gateway failed while connecting to ${target}.`;
   }

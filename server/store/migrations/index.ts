@@ -7,6 +7,8 @@ import { hostProtocol } from './004-host-protocol.js';
 import { desktopCredentials } from './005-desktop-credentials.js';
 import { shareLinks } from './006-share-links.js';
 import { hostSettings } from './007-host-settings.js';
+import { recordings } from './008-recordings.js';
+import { auditLog } from './009-audit-log.js';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -16,6 +18,8 @@ const migrations: Record<string, Migration> = {
   '005-desktop-credentials': desktopCredentials,
   '006-share-links': shareLinks,
   '007-host-settings': hostSettings,
+  '008-recordings': recordings,
+  '009-audit-log': auditLog,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,154 @@
+// An append-only file that survives a crash: writes batched a few times a second, fdatasync about once a second.
+import { open, type FileHandle } from 'node:fs/promises';
+
+export interface DurableAppenderOptions {
+  /** Pending bytes are written at least this often (a kill -9 loses at most this much of the newest data). */
+  writeIntervalMs?: number;
+  /** Written data is forced to the disk at least this often (a power cut loses at most this much). */
+  syncIntervalMs?: number;
+  /** Above this many pending bytes a write starts at once rather than at the next tick. */
+  writeThresholdBytes?: number;
+  /** A disk this far behind (stalled, or far slower than the session) fails the recording rather than grow memory. */
+  maxPendingBytes?: number;
+  /** The first failed write or sync: the file is closed, later appends are dropped. */
+  onError?: (error: Error) => void;
+}
+
+const DEFAULTS = { writeIntervalMs: 200, syncIntervalMs: 1_000, writeThresholdBytes: 256 * 1024, maxPendingBytes: 64 * 1024 * 1024 };
+
+export class DurableAppender {
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private writing: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | undefined;
+  private lastSync = Date.now();
+  private unsynced = false;
+  private closing: Promise<void> | null = null;
+  private error: Error | null = null;
+  private drainWaiters: (() => void)[] = [];
+  /** Bytes handed to the file (written or pending). */
+  bytes = 0;
+  private readonly options: typeof DEFAULTS & Pick<DurableAppenderOptions, 'onError'>;
+
+  private constructor(
+    private readonly handle: FileHandle,
+    readonly path: string,
+    options: DurableAppenderOptions,
+  ) {
+    this.options = { ...DEFAULTS, ...options };
+    this.timer = setInterval(() => this.tick(), Math.min(this.options.writeIntervalMs, this.options.syncIntervalMs));
+    this.timer.unref();
+  }
+
+  /**
+   * Creates the file (never overwrites one), writes `head` and forces it to the disk before returning, so a
+   * caller that requires the recording learns now, not mid-session, that the disk refuses it.
+   */
+  static async create(path: string, head: string | Buffer, options: DurableAppenderOptions = {}): Promise<DurableAppender> {
+    const handle = await open(path, 'wx', 0o600);
+    try {
+      const data = typeof head === 'string' ? Buffer.from(head) : head;
+      await handle.write(data);
+      await handle.datasync();
+      const appender = new DurableAppender(handle, path, options);
+      appender.bytes = data.length;
+      return appender;
+    } catch (error) {
+      await handle.close().catch(() => {});
+      throw error;
+    }
+  }
+
+  get failed(): Error | null {
+    return this.error;
+  }
+
+  /** Bytes appended but not yet written. */
+  get backlog(): number {
+    return this.pendingBytes;
+  }
+
+  append(data: string | Buffer): void {
+    if (this.error || this.closing) return;
+    const buffer = typeof data === 'string' ? Buffer.from(data) : data;
+    this.pending.push(buffer);
+    this.pendingBytes += buffer.length;
+    this.bytes += buffer.length;
+    if (this.pendingBytes > this.options.maxPendingBytes) return this.fail(new Error(`the recording disk fell ${this.pendingBytes} bytes behind`));
+    if (this.pendingBytes >= this.options.writeThresholdBytes) this.startWrite();
+  }
+
+  /** Resolves once what is pending now has been written (the desktop recorder paces itself by this). */
+  drained(): Promise<void> {
+    if (this.pendingBytes === 0 && !this.writing) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  /** Writes what is pending, forces it to the disk and closes the file. Safe to call twice. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      clearInterval(this.timer);
+      while (this.writing || (this.pendingBytes > 0 && !this.error)) {
+        if (!this.writing) this.startWrite();
+        await this.writing;
+      }
+      if (!this.error && this.unsynced) await this.handle.datasync().catch((e: unknown) => this.fail(asError(e)));
+      await this.handle.close().catch(() => {});
+      this.releaseWaiters();
+    })();
+    return this.closing;
+  }
+
+  private tick(): void {
+    if (this.error) return;
+    if (this.pendingBytes > 0) this.startWrite();
+    else if (this.unsynced && !this.writing && Date.now() - this.lastSync >= this.options.syncIntervalMs) this.startWrite();
+  }
+
+  /** One write at a time, in order; a sync follows when the last one is a second old. */
+  private startWrite(): void {
+    if (this.writing || this.error) return;
+    const chunks = this.pending;
+    const size = this.pendingBytes;
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.writing = (async () => {
+      try {
+        if (size > 0) {
+          const data = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+          let at = 0;
+          while (at < data.length) at += (await this.handle.write(data, at, data.length - at)).bytesWritten;
+          this.unsynced = true;
+        }
+        if (this.unsynced && Date.now() - this.lastSync >= this.options.syncIntervalMs) {
+          await this.handle.datasync();
+          this.lastSync = Date.now();
+          this.unsynced = false;
+        }
+      } catch (error) {
+        this.fail(asError(error));
+      } finally {
+        this.writing = null;
+        if (this.pendingBytes === 0) this.releaseWaiters();
+      }
+    })();
+  }
+
+  private releaseWaiters(): void {
+    for (const resolve of this.drainWaiters.splice(0)) resolve();
+  }
+
+  private fail(error: Error): void {
+    if (this.error) return;
+    this.error = error;
+    this.pending = [];
+    this.pendingBytes = 0;
+    clearInterval(this.timer);
+    this.releaseWaiters();
+    this.options.onError?.(error);
+  }
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}

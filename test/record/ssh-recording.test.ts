@@ -1,0 +1,135 @@
+// SSH sessions recorded as asciicast v2 against a real sshd: what is kept, what is not, and full-text search that finds the moment.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HostView } from '../../shared/api-types.js';
+import type { RecordingSearchResult, RecordingView } from '../../shared/recording-types.js';
+import { parseAsciicast } from '../../server/record/asciicast.js';
+import { describeLab } from '../lab/availability.js';
+import { sshdUnavailableReason, startSshd, type LabSshd } from '../lab/sshd.js';
+import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
+
+describeLab('ssh session recordings', sshdUnavailableReason(), () => {
+  let sshd: LabSshd;
+  let gw: TestGateway;
+
+  beforeAll(async () => {
+    sshd = await startSshd();
+    gw = await startTestGateway();
+  });
+  afterAll(async () => {
+    await gw?.close();
+    await sshd?.stop();
+  });
+
+  async function labHost(name: string, recording: { mode: 'off' | 'on' | 'required'; input?: boolean }): Promise<HostView> {
+    return gw.addHost({ name, address: sshd.host, port: sshd.port, username: sshd.user, auth: { method: 'password', password: sshd.password }, recording });
+  }
+
+  /** Runs commands in a recorded session, ends it, and returns its finished recording. */
+  async function recordSession(host: HostView, commands: { type: string; expect: string }[]): Promise<{ view: RecordingView; text: string; sessionId: string }> {
+    const { client, sessionId } = await gw.openTerminal(host.id);
+    for (const command of commands) {
+      client.type(command.type);
+      await client.waitForOutput(command.expect);
+    }
+    expect((await gw.api('DELETE', `/api/sessions/${sessionId}`)).status).toBe(204);
+    client.close();
+    let view: RecordingView | undefined;
+    await expect
+      .poll(async () => {
+        const list = (await gw.api<RecordingView[]>('GET', `/api/recordings?host=${host.id}`)).body;
+        view = list.find((r) => r.sessionId === sessionId);
+        return view?.state;
+      })
+      .toBe('complete');
+    const res = await fetch(`${gw.url}/api/recordings/${view!.id}/file`, { headers: { cookie: gw.cookie } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/x-asciicast');
+    return { view: view!, text: await res.text(), sessionId };
+  }
+
+  it('keeps the output with a Tailscale-compatible header, and no typed input by default', async () => {
+    const host = await labHost('rec-output', { mode: 'on' });
+    const { view, text, sessionId } = await recordSession(host, [
+      { type: 'echo rec-$((20+22))-one\r', expect: 'rec-42-one' },
+      // The prompt is split in the command so its echo cannot be mistaken for the prompt itself.
+      { type: 'read -s -p "sec""ret? " s; echo; echo got-${#s}\r', expect: 'secret? ' },
+      { type: 'hunter2-typed\r', expect: 'got-13' },
+    ]);
+    expect(view).toMatchObject({ format: 'asciicast', protocol: 'ssh', hostName: 'rec-output', input: false, state: 'complete', user: { name: 'Owner' } });
+    const cast = parseAsciicast(text);
+    expect(cast.truncated).toBe(false);
+    expect(cast.header).toMatchObject({ version: 2, width: 80, height: 24, sshUser: sshd.user, localUser: sshd.user, connectionID: sessionId, srcNodeUser: 'Owner' });
+    expect(Math.abs(cast.header.timestamp * 1000 - view.startedAt)).toBeLessThan(2_000);
+    const output = cast.events.filter((e) => e[1] === 'o').map((e) => e[2]).join('');
+    expect(output).toContain('rec-42-one');
+    expect(output).toContain('got-13');
+    // Not echoed by the host, not typed into the recording: the secret exists nowhere in the file.
+    expect(text).not.toContain('hunter2');
+    expect(cast.events.some((e) => e[1] === 'i')).toBe(false);
+    const times = cast.events.map((e) => e[0]);
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+    expect(view.bytes).toBe(Buffer.byteLength(text));
+  });
+
+  it('keeps typed input too when the host asks for it', async () => {
+    const host = await labHost('rec-input', { mode: 'on', input: true });
+    const { view, text } = await recordSession(host, [{ type: 'echo typed-$((6*7))\r', expect: 'typed-42' }]);
+    expect(view.input).toBe(true);
+    const typed = parseAsciicast(text).events.filter((e) => e[1] === 'i').map((e) => e[2]).join('');
+    expect(typed).toContain('echo typed-$((6*7))\r');
+  });
+
+  it('records nothing for a host whose policy is off', async () => {
+    const host = await labHost('rec-off', { mode: 'off' });
+    const { client, sessionId } = await gw.openTerminal(host.id);
+    client.type('echo unrecorded\r');
+    await client.waitForOutput('unrecorded');
+    await gw.api('DELETE', `/api/sessions/${sessionId}`);
+    client.close();
+    expect((await gw.api<RecordingView[]>('GET', `/api/recordings?host=${host.id}`)).body).toEqual([]);
+  });
+
+  it('finds which session ran a command, and when', async () => {
+    const host = await labHost('rec-search', { mode: 'on' });
+    const { view, text } = await recordSession(host, [
+      { type: 'echo before-$((1+1))-deed\r', expect: 'before-2-deed' },
+      { type: 'rm -rf /tmp/porthole-search-target-$$ && echo deed-$((2+3))-done\r', expect: 'deed-5-done' },
+    ]);
+    const result = (await gw.api<RecordingSearchResult>('GET', `/api/recordings/search?q=${encodeURIComponent('rm -RF /tmp/porthole-search')}`)).body;
+    const hits = result.hits.filter((h) => h.recording.id === view.id);
+    expect(hits).toHaveLength(1);
+    expect(hits[0]!.line).toMatch(/rm -rf \/tmp\/porthole-search-target-\$\$ && echo deed-\$\(\(2\+3\)\)-done$/);
+    expect(hits[0]!.stream).toBe('output');
+    // The hit's moment is when the command line was finished: after the earlier echo, before its own output.
+    const events = parseAsciicast(text).events;
+    const before = events.find((e) => e[2].includes('before-2-deed'))![0];
+    const done = events.find((e) => e[2].includes('deed-5-done'))![0];
+    expect(hits[0]!.at).toBeGreaterThan(before);
+    expect(hits[0]!.at).toBeLessThanOrEqual(done);
+    // Other recordings do not match; a query that is nowhere finds nothing.
+    expect(result.hits.every((h) => h.recording.hostName === 'rec-search')).toBe(true);
+    expect((await gw.api<RecordingSearchResult>('GET', '/api/recordings/search?q=never-typed-anywhere')).body.hits).toEqual([]);
+    expect((await gw.api('GET', '/api/recordings/search?q=x')).status).toBe(400);
+  });
+
+  it('answers a missing recording with 404, and deletes one (admin) with its file', async () => {
+    expect((await gw.api('GET', '/api/recordings/does-not-exist')).status).toBe(404);
+    expect((await gw.api('GET', '/api/recordings/does-not-exist/file')).status).toBe(404);
+    const host = await labHost('rec-delete', { mode: 'on' });
+    const { view } = await recordSession(host, [{ type: 'echo doomed\r', expect: 'doomed' }]);
+    expect((await gw.api('DELETE', `/api/recordings/${view.id}`)).status).toBe(204);
+    expect((await gw.api('GET', `/api/recordings/${view.id}`)).status).toBe(404);
+    expect((await gw.api('DELETE', `/api/recordings/${view.id}`)).status).toBe(404);
+  });
+});
+
+describe('recordings API without recordings', () => {
+  it('lists nothing on a fresh gateway', async () => {
+    const gw = await startTestGateway();
+    try {
+      expect((await gw.api<RecordingView[]>('GET', '/api/recordings')).body).toEqual([]);
+    } finally {
+      await gw.close();
+    }
+  });
+});
