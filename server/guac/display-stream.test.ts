@@ -90,7 +90,7 @@ describe('DisplayStream', () => {
     stream.syncEchoed(Number(out.instructions().find((i) => i.opcode === 'sync')!.args[0]));
     stream.copy({ sx: 0, sy: 10, dx: 0, dy: 0, width: 100, height: 90 });
     await settle(out, 2);
-    expect(out.instructions().filter((i) => i.opcode === 'copy').map((i) => i.args)).toEqual([['0', '0', '10', '100', '90', '12', '0', '0', '0']]);
+    expect(out.instructions().filter((i) => i.opcode === 'copy').map((i) => i.args)).toEqual([['0', '0', '10', '100', '90', '14', '0', '0', '0']]);
     // Two frames in flight, so what follows waits and is judged together.
     stream.damage({ x: 99, y: 99, width: 1, height: 1 });
     await settle(out, 3);

@@ -11,8 +11,13 @@ const BLOB_RAW_BYTES = 6048;
 const MESSAGE_CHARS = 256 * 1024;
 /** Frames sent but not yet drawn (sync not echoed) before we stop sending and let changes pile up. */
 const MAX_FRAMES_IN_FLIGHT = 2;
-/** Mask SRC: replace pixels, alpha included (the cursor layer); OVER for screen images is the same on an opaque screen. */
+/**
+ * Mask SRC is canvas "copy", which clears everything outside what is drawn: right for the cursor layer, which is
+ * redrawn whole, alpha included. The screen is opaque, so its images and copies go OVER, which changes only their
+ * own rectangle (SRC there blanked the rest of the screen at every partial update).
+ */
 const MASK_SRC = 12;
+const MASK_OVER = 14;
 /** Queued moves beyond this (a hidden tab that draws nothing) become plain redraws of their destinations. */
 const MAX_QUEUED_COPIES = 32;
 /** Unsent bytes in the socket above which frames wait (the browser is not reading), and above which it is dropped. */
@@ -163,7 +168,7 @@ export class DisplayStream {
     const parts: string[] = [];
     if (this.sizeChanged) parts.push(encodeInstruction('size', SCREEN, width, height));
     this.sizeChanged = false;
-    for (const c of this.copies) parts.push(encodeInstruction('copy', SCREEN, c.sx, c.sy, c.width, c.height, MASK_SRC, SCREEN, c.dx, c.dy));
+    for (const c of this.copies) parts.push(encodeInstruction('copy', SCREEN, c.sx, c.sy, c.width, c.height, MASK_OVER, SCREEN, c.dx, c.dy));
     this.copies = [];
     // Pixels are read now, synchronously: later changes belong to the next frame.
     this.croppedSequence = this.fb.currentSequence();
@@ -196,7 +201,7 @@ export class DisplayStream {
   private image(parts: string[], layer: number, mimetype: string, x: number, y: number, data: Buffer): void {
     const stream = this.nextStream;
     this.nextStream = (this.nextStream % 1000) + 1;
-    parts.push(encodeInstruction('img', stream, MASK_SRC, layer, mimetype, x, y));
+    parts.push(encodeInstruction('img', stream, layer === CURSOR_LAYER ? MASK_SRC : MASK_OVER, layer, mimetype, x, y));
     for (let at = 0; at < data.length; at += BLOB_RAW_BYTES) parts.push(encodeInstruction('blob', stream, data.subarray(at, at + BLOB_RAW_BYTES).toString('base64')));
     // `end` before the frame's `sync`: the client decodes the image at `end`, and shows it at `sync`.
     parts.push(encodeInstruction('end', stream));

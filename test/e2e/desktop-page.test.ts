@@ -24,6 +24,16 @@ async function pixel(page: Page, x: number, y: number): Promise<number[]> {
   );
 }
 
+/** A measure of what the xterm shows on the page's canvas (its dark pixels): it changes when its text does. */
+async function darkPixelsInXterm(page: Page): Promise<number> {
+  return page.evaluate(({ x, y, width, height }) => {
+    const data = document.querySelector<HTMLCanvasElement>('.desktop-screen canvas')!.getContext('2d')!.getImageData(x, y, width, height).data;
+    let dark = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i]! < 128) dark++;
+    return dark;
+  }, SCENE.xterm);
+}
+
 /** Where remote (x, y) is on the page, whatever the fit-to-window scale. */
 async function pagePoint(page: Page, x: number, y: number): Promise<{ x: number; y: number }> {
   return page.evaluate(
@@ -73,12 +83,18 @@ describeLab('desktop page in Chromium against Xvnc', reason, () => {
   });
 
   it('types into the remote xterm: the keys arrive on the host', async () => {
+    const typedBefore = await darkPixelsInXterm(page);
     const target = await pagePoint(page, SCENE.xterm.x + 60, SCENE.xterm.y + 60);
     // No window manager: X gives the keyboard to the window under the pointer.
     await page.mouse.click(target.x, target.y);
     await page.keyboard.type('hello-desktop 42');
     await page.keyboard.press('Enter');
     await expect.poll(() => vnc.readTyped(), { timeout: 10_000 }).toContain('hello-desktop 42');
+    // The echo redrew only the xterm's lines: the rest of the screen is still there (images drawn with the
+    // canvas "copy" operation used to blank everything around them).
+    await expect.poll(() => darkPixelsInXterm(page)).not.toBe(typedBefore);
+    expect(await pixel(page, 20, 20)).toEqual([...SCENE.root]);
+    expect(await pixel(page, 1000, 700)).toEqual([...SCENE.root]);
   });
 
   it('says in words when the VNC password is wrong', async () => {

@@ -41,6 +41,7 @@ export class GuestDesktop {
         this.toolbar.setRole(role);
         this.hooks.role(role);
       },
+      recording: (active) => this.hooks.recording?.(active),
       explainEnd: (_state, detail) => {
         if (this.disposed) return true; // our own dispose() disconnects: not an end to report
         this.hooks.ended(endText(0, detail), this.attached);

@@ -20,9 +20,10 @@ export function startGuestPage(root: HTMLElement): void {
   const summary = h('span', { class: 'guest-head-summary' });
   const readOnly = h('span', { class: 'badge badge-warn guest-readonly', hidden: true }, icon('eye', 12), 'Read-only');
   const timer = h('span', { class: 'badge guest-head-timer', hidden: true }, icon('clock', 12));
+  const recorded = h('span', { class: 'badge guest-recorded', title: 'The gateway records this session', hidden: true }, h('span', { class: 'rec-dot', 'aria-hidden': 'true' }), 'Recorded');
   const main = h('main', { class: 'guest-main', id: 'main' });
   root.replaceChildren(
-    h('header', { class: 'app-header guest-header' }, h('span', { class: 'brand' }, brandMark(), h('span', { class: 'brand-text' }, 'Porthole')), summary, readOnly, timer),
+    h('header', { class: 'app-header guest-header' }, h('span', { class: 'brand' }, brandMark(), h('span', { class: 'brand-text' }, 'Porthole')), summary, recorded, readOnly, timer),
     main,
   );
   root.classList.add('app', 'guest-app');
@@ -102,6 +103,9 @@ export function startGuestPage(root: HTMLElement): void {
       role: (role: ViewerRole) => {
         readOnly.hidden = role !== 'view';
       },
+      recording: (active: boolean) => {
+        recorded.hidden = !active;
+      },
       ended: (message: GuestMessage, attached: boolean) => {
         // A kept pass that never got through is stale (gateway restarted): open the link afresh, once.
         if (fromStore && !attached) {
@@ -112,6 +116,7 @@ export function startGuestPage(root: HTMLElement): void {
         }
         clearTicket(store);
         readOnly.hidden = true;
+        recorded.hidden = true;
         timer.hidden = true;
         showMessage(message, 'ended');
       },

@@ -23,6 +23,8 @@ export interface GuestSessionHooks {
   ended(message: GuestMessage, attached: boolean): void;
   /** The guest pressed Cancel while it was connecting. */
   left(): void;
+  /** The session is (or stopped being) recorded: a guest is told, like the owner. */
+  recording?(active: boolean): void;
 }
 
 export class GuestTerminal {
@@ -149,6 +151,9 @@ export class GuestTerminal {
         break;
       case 'viewers':
         break; // owners only
+      case 'recording':
+        this.hooks.recording?.(msg.active);
+        break;
     }
   }
 
