@@ -9,6 +9,7 @@ import { icon } from '../ui/icons';
 import { filterBar } from './audit-filters';
 import { apiQuery, filtersFromQuery, hasFilters, pageQuery } from './audit-query';
 import { auditRow, auditTable } from './audit-table';
+import { pageHead } from '../ui/page-head';
 
 const PAGE_SIZE = 100;
 
@@ -43,12 +44,7 @@ export function auditPage(query: URLSearchParams): Page {
   const el = h(
     'div',
     { class: 'page audit-page' },
-    h(
-      'div',
-      { class: 'page-head' },
-      h('div', null, h('h1', null, 'Audit log'), h('p', { class: 'page-sub' }, 'Who did what on this gateway: logins, sessions, share links, host and key changes.')),
-      exportLink,
-    ),
+    pageHead('Audit log', 'Who did what on this gateway: logins, sessions, share links, host and key changes.', exportLink),
     bar.el,
     results,
     h('div', { class: 'audit-foot' }, status, more),

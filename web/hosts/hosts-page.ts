@@ -14,6 +14,7 @@ import { hostCard } from './host-card';
 import { openHostForm } from './host-form';
 import { peerCard } from './peer-card';
 import { runningSessions } from './running-sessions';
+import { pageHead } from '../ui/page-head';
 
 /** The remote account for a tailnet machine when none is typed: the login's local part, as the server defaults. */
 export function defaultRemoteUser(me: MeView): string {
@@ -55,12 +56,7 @@ export function hostsPage({ workspace, me }: { workspace: TerminalWorkspace; me:
   const el = h(
     'div',
     { class: 'page' },
-    h(
-      'div',
-      { class: 'page-head' },
-      h('div', null, h('h1', null, 'Hosts'), h('p', { class: 'page-sub' }, tailnet ? 'Machines you may open a terminal or desktop on, from your grants.' : 'Machines you can open a terminal or desktop on.')),
-      addButton,
-    ),
+    pageHead('Hosts', tailnet ? 'Machines you may open a terminal or desktop on, from your grants.' : 'Machines you can open a terminal or desktop on.', addButton),
     noAccess ? accessNotice(me) : null,
     tailnet && !noAccess ? h('div', { class: 'host-filter' }, icon('search', 16), filterInput) : null,
     storedSection,

@@ -10,6 +10,7 @@ import { liveItem, tickSince } from './live-item';
 import { orderLive } from './live-labels';
 import { watchView } from './watch-view';
 import './live.css';
+import { pageHead } from '../ui/page-head';
 
 /** Sessions open and close without telling this page: a light poll keeps the list honest. */
 const REFRESH_MS = 4_000;
@@ -24,16 +25,7 @@ export function livePage(query: URLSearchParams, me: MeView): Page {
   const el = h(
     'div',
     { class: 'page' },
-    h(
-      'div',
-      { class: 'page-head' },
-      h(
-        'div',
-        null,
-        h('h1', null, 'Live sessions', ' ', count),
-        h('p', { class: 'page-sub' }, 'Every terminal and desktop open through this gateway right now. Watching is read-only, and the owner sees you in their viewer list.'),
-      ),
-    ),
+    pageHead(['Live sessions', ' ', count], 'Every terminal and desktop open through this gateway right now. Watching is read-only, and the owner sees you in their viewer list.'),
     list,
   );
   let disposed = false;

@@ -1,6 +1,6 @@
 // The desktop player's bar: play/pause, a seek slider with the time, and the speed; it only reports what the person asked for.
 import { h, uid } from '../ui/dom';
-import { recordingIcon } from './recording-icons';
+import { icon } from '../ui/icons';
 import { formatDuration } from './recording-labels';
 
 export const SPEEDS = [0.5, 1, 2, 4, 8] as const;
@@ -49,7 +49,7 @@ export function createPlayerControls(hooks: PlayerControlHooks): PlayerControls 
   setPlayIcon(false);
 
   function setPlayIcon(playing: boolean): void {
-    play.replaceChildren(recordingIcon(playing ? 'pause' : 'play', 18));
+    play.replaceChildren(icon(playing ? 'pause' : 'play', 18));
     play.setAttribute('aria-label', playing ? 'Pause' : 'Play');
     play.title = `${playing ? 'Pause' : 'Play'} (Space)`;
   }

@@ -6,7 +6,6 @@ import { h, replaceChildren } from '../ui/dom';
 import { icon } from '../ui/icons';
 import { prepareAsciicast } from './asciicast-text';
 import { fetchText } from './fetch-text';
-import { recordingIcon } from './recording-icons';
 import { describeUser, formatBytes, formatDuration, formatStarted, PROTOCOL_LABEL, recordingLength, STATE_BADGE, STATE_LABEL } from './recording-labels';
 import { recordingFileUrl, recordingsApi } from './recordings-api';
 import './recordings.css';
@@ -54,10 +53,10 @@ export function recordingPlayerPage(query: URLSearchParams): Page {
       sub,
       h('span', { class: 'badge' }, PROTOCOL_LABEL[rec.protocol]),
       h('span', { class: `badge ${STATE_BADGE[rec.state]}` }, STATE_LABEL[rec.state]),
-      rec.input ? h('span', { class: 'badge' }, recordingIcon('keyboard', 12), 'Input recorded') : null,
+      rec.input ? h('span', { class: 'badge' }, icon('keyboard', 12), 'Input recorded') : null,
       h('span', null, [describeUser(rec.user), `started ${formatStarted(rec.startedAt)}`, `${formatDuration(recordingLength(rec))}${rec.state === 'recording' ? ' so far' : ''}`, formatBytes(rec.bytes)].join(' · ')),
     );
-    replaceChildren(actions, h('a', { class: 'btn', href: recordingFileUrl(rec.id, true), download: '' }, recordingIcon('download', 16), 'Download'));
+    replaceChildren(actions, h('a', { class: 'btn', href: recordingFileUrl(rec.id, true), download: '' }, icon('download', 16), 'Download'));
   }
 
   function note(kind: 'info' | 'warn', text: string): HTMLElement {
@@ -88,7 +87,7 @@ export function recordingPlayerPage(query: URLSearchParams): Page {
           'div',
           { class: 'row' },
           h('button', { type: 'button', class: 'btn btn-primary', onclick: () => void load() }, icon('refresh', 16), 'Try again'),
-          rec ? h('a', { class: 'btn', href: recordingFileUrl(rec.id, true), download: '' }, recordingIcon('download', 16), 'Download the file') : null,
+          rec ? h('a', { class: 'btn', href: recordingFileUrl(rec.id, true), download: '' }, icon('download', 16), 'Download the file') : null,
           h('a', { class: 'btn btn-ghost', href: '/recordings' }, 'All recordings'),
         ),
       ),

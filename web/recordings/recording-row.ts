@@ -3,7 +3,6 @@ import type { RecordingView } from '../../shared/recording-types';
 import { runConfirmed } from '../ui/confirmed-action';
 import { h, relativeTime } from '../ui/dom';
 import { icon } from '../ui/icons';
-import { recordingIcon } from './recording-icons';
 import { describeUser, formatBytes, formatDuration, formatStarted, playerHref, PROTOCOL_LABEL, recordingLength, STATE_BADGE, STATE_LABEL } from './recording-labels';
 import { recordingsApi } from './recordings-api';
 
@@ -43,9 +42,9 @@ export function recordingRow(rec: RecordingView, hooks: RecordingRowHooks): HTML
       'td',
       { class: 'recording-badges' },
       h('span', { class: `badge recording-state ${STATE_BADGE[rec.state]}`, title: rec.endReason ?? '' }, live ? h('span', { class: 'live-dot', 'aria-hidden': 'true' }) : null, STATE_LABEL[rec.state]),
-      rec.input ? h('span', { class: 'badge recording-input', title: rec.protocol === 'ssh' ? 'Typed input was recorded' : 'Key presses and mouse movement were recorded' }, recordingIcon('keyboard', 12), 'Input') : null,
+      rec.input ? h('span', { class: 'badge recording-input', title: rec.protocol === 'ssh' ? 'Typed input was recorded' : 'Key presses and mouse movement were recorded' }, icon('keyboard', 12), 'Input') : null,
     ),
-    h('td', { class: 'actions' }, h('a', { class: 'btn btn-sm', href, 'aria-label': `Play the recording of ${rec.hostName} from ${started}` }, recordingIcon('play', 14), h('span', { class: 'btn-label' }, 'Play')), del),
+    h('td', { class: 'actions' }, h('a', { class: 'btn btn-sm', href, 'aria-label': `Play the recording of ${rec.hostName} from ${started}` }, icon('play', 14), h('span', { class: 'btn-label' }, 'Play')), del),
   );
 }
 

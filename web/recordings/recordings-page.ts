@@ -6,11 +6,11 @@ import type { Page } from '../shell';
 import { h, replaceChildren } from '../ui/dom';
 import { icon } from '../ui/icons';
 import { createRecordingFilters, type FilterValues } from './recording-filters';
-import { recordingIcon } from './recording-icons';
 import { recordingRow, recordingTable } from './recording-row';
 import { createRecordingSearch } from './recording-search';
 import { PAGE_SIZE, recordingsApi } from './recordings-api';
 import './recordings.css';
+import { pageHead } from '../ui/page-head';
 
 export function recordingsPage(query: URLSearchParams, me: MeView): Page {
   const admin = me.permissions.role === 'admin';
@@ -26,11 +26,7 @@ export function recordingsPage(query: URLSearchParams, me: MeView): Page {
   const el = h(
     'div',
     { class: 'page recordings-page' },
-    h(
-      'div',
-      { class: 'page-head' },
-      h('div', null, h('h1', null, 'Recordings'), h('p', { class: 'page-sub' }, admin ? 'Every recorded session on this gateway. Search finds a command or text and opens the player at that moment.' : 'Recorded sessions you may see. Search finds a command or text and opens the player at that moment.')),
-    ),
+    pageHead('Recordings', admin ? 'Every recorded session on this gateway. Search finds a command or text and opens the player at that moment.' : 'Recorded sessions you may see. Search finds a command or text and opens the player at that moment.'),
     search.form,
     search.results,
     h('div', { class: 'recording-list-head' }, h('h2', null, 'Sessions'), filters.el),
@@ -117,7 +113,7 @@ export function recordingsPage(query: URLSearchParams, me: MeView): Page {
     return h(
       'div',
       { class: 'empty' },
-      recordingIcon('film', 32),
+      icon('film', 32),
       h('h2', null, 'No recordings yet'),
       h('p', null, admin ? 'A session is recorded when its host’s recording policy is on (Hosts, then Edit). It shows up here as soon as it starts.' : 'Sessions on hosts that record show up here as soon as they start.'),
     );

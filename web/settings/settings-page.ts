@@ -9,6 +9,7 @@ import { icon } from '../ui/icons';
 import { toast } from '../ui/toast';
 import { showNewToken } from './new-token-dialog';
 import { loadPreferences, savePreferences } from './preferences';
+import { pageHead } from '../ui/page-head';
 
 export function settingsPage(me: MeView): Page {
   const nameInput = h('input', { class: 'input', id: 'token-name', name: 'name', placeholder: 'e.g. backup script', maxlength: '100', autocomplete: 'off', required: true });
@@ -24,7 +25,7 @@ export function settingsPage(me: MeView): Page {
   const el = h(
     'div',
     { class: 'page' },
-    h('div', { class: 'page-head' }, h('div', null, h('h1', null, 'Settings'))),
+    pageHead('Settings', null),
     accessSection(me),
     h(
       'section',

@@ -7,6 +7,7 @@ import { h, replaceChildren } from '../ui/dom';
 import { icon } from '../ui/icons';
 import { shareCard, tickExpiries, type CardWithEvents } from './share-card';
 import { openShareDialog } from './share-dialog';
+import { pageHead } from '../ui/page-head';
 
 /** Guests come and go without telling this page; a light poll keeps "Connected now" honest. */
 const REFRESH_MS = 10_000;
@@ -27,17 +28,7 @@ export function sharesPage(me: MeView): Page {
   const el = h(
     'div',
     { class: 'page' },
-    h(
-      'div',
-      { class: 'page-head' },
-      h(
-        'div',
-        null,
-        h('h1', null, 'Sharing'),
-        h('p', { class: 'page-sub' }, me.permissions.role === 'admin' ? 'Every share link on this gateway. A link works until it expires, is used up, or is revoked.' : 'Links you gave out. A link works until it expires, is used up, or you revoke it.'),
-      ),
-      create,
-    ),
+    pageHead('Sharing', me.permissions.role === 'admin' ? 'Every share link on this gateway. A link works until it expires, is used up, or is revoked.' : 'Links you gave out. A link works until it expires, is used up, or you revoke it.', create),
     list,
   );
   let links: ShareLinkView[] = [];
