@@ -1,4 +1,5 @@
 // Renders the desktop benchmark's summary as markdown tables (medians, Porthole/noVNC ratios, targets).
+import { markdownTable } from './report.js';
 
 export interface PeerSummary {
   firstFrameMs: number;
@@ -85,11 +86,6 @@ export function renderDesktopTable(s: DesktopSummary): string {
     ],
     ['(same) median ms', f(p.echoBusyMedianMs, 2), f(n.echoBusyMedianMs, 2), ratio(p.echoBusyMedianMs, n.echoBusyMedianMs), 'info', ''],
   ];
-  const [head, ...body] = rows;
-  return [
-    `| ${head!.join(' | ')} |`,
-    `|${head!.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`,
-    ...body.map((r) => `| ${r.join(' | ')} |`),
-  ].join('\n') + `\n\nSSH echo through Porthole with the Porthole desktop connected and still: median ${f(s.echoIdleMedianMs, 2)} ms, p99 ${f(s.echoIdleP99Ms, 2)} ms (n=${s.echoIdleN}). ` +
+  return markdownTable(rows) + `\n\nSSH echo through Porthole with the Porthole desktop connected and still: median ${f(s.echoIdleMedianMs, 2)} ms, p99 ${f(s.echoIdleP99Ms, 2)} ms (n=${s.echoIdleN}). ` +
     `The noVNC column of the echo rows is the same Porthole terminal while noVNC (not Porthole) carries the busy desktop: the machine's load without the gateway's share.`;
 }

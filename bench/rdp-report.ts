@@ -1,5 +1,6 @@
 // Renders the RDP benchmark's summary as a markdown table (medians, Porthole / xfreerdp ratios, targets).
 import { IDLE_CPU_TARGET_S_PER_MIN } from './desktop-report.js';
+import { markdownTable } from './report.js';
 
 export { IDLE_CPU_TARGET_S_PER_MIN };
 
@@ -98,10 +99,5 @@ export function renderRdpTable(p: RdpPeerSummary, x: RdpPeerSummary, e: RdpPorth
     ],
     ['(same) idle', f(p.idleXrdpCpuPerMin, 3), f(x.idleXrdpCpuPerMin, 3), ratio(p.idleXrdpCpuPerMin, x.idleXrdpCpuPerMin), 'info', ''],
   ];
-  const [head, ...body] = rows;
-  return [
-    `| ${head!.join(' | ')} |`,
-    `|${head!.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`,
-    ...body.map((r) => `| ${r.join(' | ')} |`),
-  ].join('\n');
+  return markdownTable(rows);
 }

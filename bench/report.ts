@@ -82,7 +82,8 @@ export function renderEchoBreakdown(s: Summary): string {
   ]) + (l ? `\n\nPorthole gateway while another session streamed: event-loop delay p99 ${f(l.loopDelayP99Ms, 1)} ms, max ${f(l.loopDelayMaxMs, 1)} ms; longest GC pause ${f(l.gcMaxMs, 1)} ms.` : '');
 }
 
-function markdownTable(rows: string[][]): string {
+/** A markdown table: the first row is the head, the first column left-aligned and the rest right-aligned (numbers). */
+export function markdownTable(rows: string[][]): string {
   const [head, ...body] = rows;
   return [
     `| ${head!.join(' | ')} |`,

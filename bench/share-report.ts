@@ -1,5 +1,6 @@
 // Renders the share benchmark's summary as markdown: owner cost of watchers (ratio vs none, target), memory per viewer, revocation.
 import { median } from './measure.js';
+import { markdownTable } from './report.js';
 
 interface EchoStat {
   median: number;
@@ -94,14 +95,5 @@ export function renderShareReport(s: ShareSummary, header: string, raw: string[]
     ...tables.flatMap((t) => [t, '']),
     ...(raw.length ? ['Raw numbers:', '', ...raw, ''] : []),
     ...(notes.length ? ['Notes:', '', ...notes.map((x) => `- ${x}`), ''] : []),
-  ].join('\n');
-}
-
-function markdownTable(rows: string[][]): string {
-  const [head, ...body] = rows;
-  return [
-    `| ${head!.join(' | ')} |`,
-    `|${head!.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`,
-    ...body.map((row) => `| ${row.join(' | ')} |`),
   ].join('\n');
 }
