@@ -37,9 +37,12 @@ export class LocalAuth {
     return { sessionId, maxAgeSeconds: Math.floor(LOGIN_SESSION_TTL_MS / 1000) };
   }
 
-  async logout(credentials: Credentials): Promise<void> {
+  /** True when a live login was ended (a made-up cookie ends nothing, and is not worth an audit row). */
+  async logout(credentials: Credentials): Promise<boolean> {
     const sessionId = sessionIdFrom(credentials.cookieHeader);
-    if (sessionId) await this.store.deleteLoginSession(sessionId);
+    if (!sessionId || !(await this.store.getLoginSession(sessionId, this.now()))) return false;
+    await this.store.deleteLoginSession(sessionId);
+    return true;
   }
 
   /** Bearer token first (scripts), then the session cookie (the page). Undefined means not logged in. */

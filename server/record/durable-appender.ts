@@ -1,9 +1,12 @@
 // An append-only file that survives a crash: writes batched a few times a second, fdatasync about once a second.
 import { open, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
 
 export interface DurableAppenderOptions {
   /** Pending bytes are written at least this often (a kill -9 loses at most this much of the newest data). */
   writeIntervalMs?: number;
+  /** A write or sync unanswered this long fails the recording (a stalled disk must not pass for a recording). */
+  stallMs?: number;
   /** Written data is forced to the disk at least this often (a power cut loses at most this much). */
   syncIntervalMs?: number;
   /** Above this many pending bytes a write starts at once rather than at the next tick. */
@@ -14,12 +17,22 @@ export interface DurableAppenderOptions {
   onError?: (error: Error) => void;
 }
 
-const DEFAULTS = { writeIntervalMs: 200, syncIntervalMs: 1_000, writeThresholdBytes: 256 * 1024, maxPendingBytes: 64 * 1024 * 1024 };
+const DEFAULTS = {
+  writeIntervalMs: 200,
+  syncIntervalMs: 1_000,
+  writeThresholdBytes: 256 * 1024,
+  maxPendingBytes: 64 * 1024 * 1024,
+  /** A write or sync still unanswered after this (a hung network mount, a dying disk) fails the recording. */
+  stallMs: 30_000,
+};
+/** close() waits this long for a write the disk never answers, then gives up on it. */
+const CLOSE_WAIT_MS = 5_000;
 
 export class DurableAppender {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private writing: Promise<void> | null = null;
+  private writingSince = 0;
   private timer: NodeJS.Timeout | undefined;
   private lastSync = Date.now();
   private unsynced = false;
@@ -50,6 +63,7 @@ export class DurableAppender {
       const data = typeof head === 'string' ? Buffer.from(head) : head;
       await handle.write(data);
       await handle.datasync();
+      await syncDirectory(dirname(path));
       const appender = new DurableAppender(handle, path, options);
       appender.bytes = data.length;
       return appender;
@@ -88,11 +102,18 @@ export class DurableAppender {
   close(): Promise<void> {
     this.closing ??= (async () => {
       clearInterval(this.timer);
-      while (this.writing || (this.pendingBytes > 0 && !this.error)) {
-        if (!this.writing) this.startWrite();
-        await this.writing;
-      }
-      if (!this.error && this.unsynced) await this.handle.datasync().catch((e: unknown) => this.fail(asError(e)));
+      const flushed = (async () => {
+        while (this.writing || (this.pendingBytes > 0 && !this.error)) {
+          if (!this.writing) this.startWrite();
+          await this.writing;
+        }
+        if (!this.error && this.unsynced) await this.handle.datasync().catch((e: unknown) => this.fail(asError(e)));
+      })();
+      // A disk that never answers must not hold up the session's end or the gateway's shutdown.
+      let timer: NodeJS.Timeout | undefined;
+      const gaveUp = new Promise<'gave-up'>((resolve) => (timer = setTimeout(() => resolve('gave-up'), CLOSE_WAIT_MS)));
+      if ((await Promise.race([flushed, gaveUp])) === 'gave-up') this.fail(new Error('the recording disk stopped responding'));
+      clearTimeout(timer);
       await this.handle.close().catch(() => {});
       this.releaseWaiters();
     })();
@@ -101,6 +122,7 @@ export class DurableAppender {
 
   private tick(): void {
     if (this.error) return;
+    if (this.writing && Date.now() - this.writingSince > this.options.stallMs) return this.fail(new Error('the recording disk stopped responding'));
     if (this.pendingBytes > 0) this.startWrite();
     else if (this.unsynced && !this.writing && Date.now() - this.lastSync >= this.options.syncIntervalMs) this.startWrite();
   }
@@ -112,6 +134,7 @@ export class DurableAppender {
     const size = this.pendingBytes;
     this.pending = [];
     this.pendingBytes = 0;
+    this.writingSince = Date.now();
     this.writing = (async () => {
       try {
         if (size > 0) {
@@ -151,4 +174,17 @@ export class DurableAppender {
 
 function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
+}
+
+/** A new file's name is durable only once its directory is synced too (a crash could otherwise lose the file itself). */
+async function syncDirectory(path: string): Promise<void> {
+  const dir = await open(path, 'r').catch(() => null);
+  if (!dir) return;
+  try {
+    await dir.sync();
+  } catch {
+    // Some file systems refuse to sync a directory; the file's own data is synced regardless.
+  } finally {
+    await dir.close();
+  }
 }

@@ -9,7 +9,7 @@ import { createSecretBox } from '../crypto/secret-box.js';
 import { createLogger } from '../log.js';
 import { openStore, type HostRecord, type Store } from '../store/index.js';
 import { RecordingUnavailableError } from './errors.js';
-import { RecordingService } from './recording-service.js';
+import { RecordingService, SearchBusyError } from './recording-service.js';
 
 const DAY = 24 * 3600 * 1000;
 const stores: Store[] = [];
@@ -68,6 +68,15 @@ describe('RecordingService', () => {
     await service.prune();
     expect((await service.list({})).map((r) => r.id)).toEqual([recent]);
     expect(await service.get(old)).toBeUndefined();
+  });
+
+  it('runs two searches at a time and turns a third away at once', async () => {
+    const { service } = await setup({ maxAgeMs: 0, maxTotalBytes: 0 });
+    await record(service, 'searchable', 1_000);
+    const searches = [1, 2, 3].map(() => service.search('aaa', {}, 10));
+    await expect(searches[2]).rejects.toBeInstanceOf(SearchBusyError);
+    for (const done of await Promise.all(searches.slice(0, 2))) expect(done.hits).toHaveLength(1);
+    expect((await service.search('aaa', {}, 10)).hits).toHaveLength(1); // and later ones run again
   });
 
   it('refuses a required recording it cannot write, naming why; "on" goes on without one', async () => {

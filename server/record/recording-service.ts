@@ -16,6 +16,12 @@ import { TerminalRecorder } from './terminal-recorder.js';
 const HOUR_MS = 60 * 60 * 1000;
 /** A search reads at most this much (newest recordings first) and says so when it stopped early. */
 const SEARCH_BYTES_BUDGET = 512 * 1024 * 1024;
+/** Searches replay text on the event loop: a few at a time, so a burst of them cannot starve live sessions. */
+const MAX_CONCURRENT_SEARCHES = 2;
+
+export class SearchBusyError extends Error {
+  override name = 'SearchBusyError';
+}
 
 export interface RecordingServiceOptions {
   store: RecordingStore;
@@ -56,6 +62,7 @@ export class RecordingService {
   private readonly active = new Map<string, Active>();
   private pruneTimer: NodeJS.Timeout | undefined;
   private pruning: Promise<void> | null = null;
+  private searches = 0;
   private readonly now: () => number;
 
   constructor(private readonly options: RecordingServiceOptions) {
@@ -120,12 +127,14 @@ export class RecordingService {
     const policy = facts.host.recording;
     if (policy.mode === 'off') return null;
     let recorder: DesktopRecorder | undefined;
-    const active = await this.open(facts, 'guacamole', '', (error) => {
+    // Whichever fails, the disk or the recorder's own encoding, the recorder stops with the recording.
+    const failed = (error: Error) => {
       recorder?.close();
       onFailed(error);
-    });
+    };
+    const active = await this.open(facts, 'guacamole', '', failed);
     if (!active) return null;
-    recorder = new DesktopRecorder(active.file, policy.input, (error) => this.fail(active, error instanceof Error ? error : new Error(String(error)), onFailed));
+    recorder = new DesktopRecorder(active.file, policy.input, (error) => this.fail(active, error instanceof Error ? error : new Error(String(error)), failed));
     return {
       id: active.record.id,
       recorder,
@@ -146,17 +155,22 @@ export class RecordingService {
       state: 'recording', endReason: null, width: facts.width, height: facts.height,
     };
     let appender: DurableAppender | undefined;
+    let indexed = false;
     try {
       const active: Active = { record, file: undefined as unknown as DurableAppender, ended: null };
+      // Indexed before the file exists: a crash in between leaves a row the next start marks interrupted
+      // (and retention can delete), never a file nothing knows about.
+      await this.options.store.create(record);
+      indexed = true;
       appender = await DurableAppender.create(this.pathOf(file), head, { onError: (error) => this.fail(active, error, onFailed) });
       active.file = appender;
-      await this.options.store.create(record);
       this.active.set(id, active);
       this.options.log.info({ event: 'recording.started', recording: id, session: facts.sessionId, host: host.name, format, input: record.input }, 'recording started');
       return active;
     } catch (error) {
       await appender?.close();
       if (appender) await unlink(appender.path).catch(() => {});
+      if (indexed) await this.options.store.remove(id).catch(() => {});
       const cause = error instanceof Error ? error : new Error(String(error));
       this.options.log.warn({ event: 'recording.unavailable', host: host.name, required: host.recording.mode === 'required', err: cause.message }, 'could not start a recording');
       this.options.audit?.record({
@@ -223,22 +237,33 @@ export class RecordingService {
     return null;
   }
 
-  /** Newest terminal recordings first, among those `filter` lets the caller see. */
-  async search(query: string, filter: Pick<RecordingFilter, 'principal' | 'hostId'>, limit: number) {
+  /** Newest terminal recordings first, among those `filter` lets the caller see. Throws SearchBusyError when enough already run. */
+  async search(query: string, filter: Pick<RecordingFilter, 'principal' | 'hostId'>, limit: number, signal?: AbortSignal) {
+    if (this.searches >= MAX_CONCURRENT_SEARCHES) throw new SearchBusyError(`${MAX_CONCURRENT_SEARCHES} searches are already running; try again in a moment`);
+    this.searches++;
+    try {
+      return await this.searchNow(query, filter, limit, signal);
+    } finally {
+      this.searches--;
+    }
+  }
+
+  private async searchNow(query: string, filter: Pick<RecordingFilter, 'principal' | 'hostId'>, limit: number, signal?: AbortSignal) {
     const recordings = await this.options.store.list({ ...filter, format: 'asciicast' });
     const hits: { recording: RecordingView; match: CastMatch }[] = [];
     let searched = 0;
     let bytes = 0;
     let truncated = false;
     for (const recording of recordings) {
-      if (hits.length >= limit || bytes >= SEARCH_BYTES_BUDGET) {
+      if (hits.length >= limit || bytes >= SEARCH_BYTES_BUDGET || signal?.aborted) {
         truncated = true;
         break;
       }
-      const found = await searchCast(this.pathOf(recording.file), query, limit - hits.length).catch(() => null);
+      const found = await searchCast(this.pathOf(recording.file), query, limit - hits.length, SEARCH_BYTES_BUDGET - bytes, signal).catch(() => null);
       searched++;
       if (!found) continue; // deleted meanwhile, or not ours: nothing to find
       bytes += found.bytes;
+      if (!found.complete) truncated = true;
       for (const match of found.matches) hits.push({ recording: this.view(recording), match });
     }
     return { hits, searched, truncated };

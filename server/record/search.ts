@@ -15,9 +15,16 @@ const MAX_LINE_SHOWN = 300;
 
 /**
  * Case-insensitive. Reads the file as it is on disk, so a recording still being written (or cut by a crash)
- * is searched up to its last whole line.
+ * is searched up to its last whole line. Stops early (`complete: false`) past `maxBytes` or once `signal`
+ * aborts (the person gave up waiting).
  */
-export async function searchCast(path: string, query: string, limit: number): Promise<{ matches: CastMatch[]; bytes: number }> {
+export async function searchCast(
+  path: string,
+  query: string,
+  limit: number,
+  maxBytes = Infinity,
+  signal?: AbortSignal,
+): Promise<{ matches: CastMatch[]; bytes: number; complete: boolean }> {
   const needle = query.toLowerCase();
   const matches: CastMatch[] = [];
   const found = (stream: CastMatch['stream']) => (line: TextLine) => {
@@ -29,6 +36,7 @@ export async function searchCast(path: string, query: string, limit: number): Pr
   const file = createReadStream(path, { encoding: 'utf8' });
   const lines = createInterface({ input: file, crlfDelay: Infinity });
   let first = true;
+  let complete = true;
   try {
     for await (const text of lines) {
       if (first) {
@@ -43,6 +51,10 @@ export async function searchCast(path: string, query: string, limit: number): Pr
       else if (type === 'r') output.resize(Number.parseInt(data, 10));
       else if (type === 'i') input.feed(data.replace(/\r/g, '\n'), at);
       if (matches.length >= limit) break;
+      if (file.bytesRead > maxBytes || signal?.aborted) {
+        complete = false;
+        break;
+      }
     }
     output.flush();
     input.flush();
@@ -50,7 +62,7 @@ export async function searchCast(path: string, query: string, limit: number): Pr
     lines.close();
     file.destroy();
   }
-  return { matches, bytes: file.bytesRead };
+  return { matches, bytes: file.bytesRead, complete };
 }
 
 /** A long line is cut around the match, so the hit stays readable. */

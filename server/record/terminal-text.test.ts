@@ -35,6 +35,14 @@ describe('TerminalText', () => {
     expect(linesOf([[`${'x'.repeat(10)}\ryz\r\n`, 1]], 10)).toEqual([{ text: 'yzxxxxxxxx', at: 1 }]);
   });
 
+  it('keeps bounded memory and time when output inserts blanks over and over (a hostile host)', () => {
+    // Each insert pushes the line's text off its right end (as a terminal does), and the line never grows past its cap.
+    const hostile = 'x\x1b[9999@'.repeat(20_000);
+    const lines = linesOf([[`${hostile}\r\nafter`, 1]]);
+    expect(lines.at(-1)).toEqual({ text: 'after', at: 1 });
+    expect(lines.every((l) => l.text.length <= 4096)).toBe(true);
+  });
+
   it('keeps bounded memory on a line that never ends', () => {
     const [line] = linesOf([['y'.repeat(100_000), 1]], 100_000);
     expect(line!.text.length).toBe(4096);

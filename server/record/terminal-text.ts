@@ -141,9 +141,15 @@ export class TerminalText {
       case 'P':
         this.line.splice(this.col, n);
         return;
-      case '@':
-        if (this.col < this.line.length) this.line.splice(this.col, 0, ...Array<string>(n).fill(' '));
+      case '@': {
+        // Bounded like every other move: a hostile "insert 9999 blanks" a million times must not grow the line.
+        const blanks = Math.min(n, MAX_LINE_CHARS - this.col);
+        if (blanks > 0 && this.col < this.line.length) {
+          this.line.splice(this.col, 0, ...Array<string>(blanks).fill(' '));
+          this.line.length = Math.min(this.line.length, MAX_LINE_CHARS);
+        }
         return;
+      }
       case 'H':
       case 'f':
       case 'J':

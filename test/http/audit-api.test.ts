@@ -158,6 +158,21 @@ describe('audit API (local mode: the owner is the admin)', () => {
     expect(everything).toContain('share.opened'); // the dump is the real thing
     for (const secret of secrets) expect(everything).not.toContain(secret);
   });
+
+  // Last: it adds rows the tests above count.
+  it('records a logout only when a login really ended, and a few refused logins a minute per address, not every one', async () => {
+    const post = (path: string, init: { cookie?: string; body?: string }) =>
+      fetch(`${gw.url}/api/auth/${path}`, { method: 'POST', headers: { origin: gw.url, [CSRF_HEADER]: '1', 'content-type': 'application/json', ...(init.cookie ? { cookie: init.cookie } : {}) }, body: init.body });
+    expect((await post('logout', { cookie: 'porthole_session=made-up-by-anyone' })).status).toBe(204);
+    const from = Date.now();
+    for (let i = 0; i < 12; i++) expect((await post('login-link', { body: JSON.stringify({ token: `not-a-real-link-${i}-xxxxxxxxxxxx` }) })).status).toBe(401);
+    const actions = actionsOf(await audit('?action=auth'));
+    expect(actions.filter((a) => a === 'auth.logout')).toHaveLength(1); // the real one from before
+    // At most five in a minute from one address (the setup's refusal may share that minute).
+    const refused = actionsOf(await audit(`?action=auth.login_refused&from=${from}`)).length;
+    expect(refused).toBeGreaterThanOrEqual(4);
+    expect(refused).toBeLessThanOrEqual(5);
+  });
 });
 
 describe('audit API in tailnet mode: admins only', () => {

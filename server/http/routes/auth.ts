@@ -1,6 +1,6 @@
 // /api/auth: redeem the one-time owner login link for a session cookie, and log out.
 import { Hono } from 'hono';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { deleteCookie, setCookie } from 'hono/cookie';
 import { CSRF_HEADER, redeemLoginLinkSchema } from '../../../shared/api-types.js';
 import type { AuditActor, AuditLog } from '../../audit/audit-log.js';
 import { OWNER_PRINCIPAL } from '../../auth/identity.js';
@@ -13,8 +13,26 @@ import { assertSameSite, authRequestOf } from '../request-guards.js';
 /** Local mode's only login is the owner's (tailnet mode has no login step: tailscaled names every request). */
 const ownerFrom = (address: string): AuditActor => ({ principal: OWNER_PRINCIPAL, name: 'Owner', address: address || null });
 
+/** Refused logins go into the audit log a few times a minute per address: a script hammering the route must not fill the database. */
+function refusalThrottle(perMinute = 5) {
+  const seen = new Map<string, { since: number; count: number }>();
+  return {
+    note(address: string): boolean {
+      const now = Date.now();
+      if (seen.size > 10_000) seen.clear();
+      const entry = seen.get(address);
+      if (!entry || now - entry.since > 60_000) {
+        seen.set(address, { since: now, count: 1 });
+        return true;
+      }
+      return ++entry.count <= perMinute;
+    },
+  };
+}
+
 export function authRoutes(auth: LocalAuth, policy: OriginPolicy, log: Logger, audit: AuditLog) {
   const app = new Hono();
+  const refusals = refusalThrottle();
   // Login CSRF: a foreign page must not log a browser in with the attacker's link, nor log it out.
   app.use('*', async (c, next) => {
     assertSameSite(c.req.header(CSRF_HEADER), c.req.header('origin'), policy);
@@ -27,7 +45,7 @@ export function authRoutes(auth: LocalAuth, policy: OriginPolicy, log: Logger, a
     const address = authRequestOf(c).remoteAddress;
     if (!session) {
       log.warn({ event: 'auth.login_link_refused' }, 'login link refused (unknown, used or expired)');
-      audit.record({ action: 'auth.login_refused', actor: { principal: 'anonymous', name: 'Unknown', address: address || null }, detail: { method: 'login-link', reason: 'unknown, used or expired' } });
+      if (refusals.note(address)) audit.record({ action: 'auth.login_refused', actor: { principal: 'anonymous', name: 'Unknown', address: address || null }, detail: { method: 'login-link', reason: 'unknown, used or expired' } });
       throw new ApiFailure('unauthorized', 'this login link was already used or has expired; restart the gateway or run `npm run login-link` for a new one');
     }
     setCookie(c, SESSION_COOKIE, session.sessionId, {
@@ -43,9 +61,8 @@ export function authRoutes(auth: LocalAuth, policy: OriginPolicy, log: Logger, a
   });
 
   app.post('/logout', async (c) => {
-    const hadSession = getCookie(c, SESSION_COOKIE) !== undefined;
-    await auth.logout({ cookieHeader: c.req.header('cookie') });
-    if (hadSession) audit.record({ action: 'auth.logout', actor: ownerFrom(authRequestOf(c).remoteAddress) });
+    const ended = await auth.logout({ cookieHeader: c.req.header('cookie') });
+    if (ended) audit.record({ action: 'auth.logout', actor: ownerFrom(authRequestOf(c).remoteAddress) });
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
     return c.body(null, 204);
   });

@@ -8,7 +8,7 @@ import { HOST_PROTOCOLS } from '../../../shared/api-types.js';
 import type { RecordingSearchResult } from '../../../shared/recording-types.js';
 import type { Identity } from '../../auth/identity.js';
 import { can } from '../../policy/can.js';
-import type { RecordingService } from '../../record/recording-service.js';
+import { SearchBusyError, type RecordingService } from '../../record/recording-service.js';
 import type { RecordingRecord } from '../../store/types.js';
 import { ApiFailure } from '../errors.js';
 import { assertAllowed, authRequestOf, type GatewayEnv } from '../request-guards.js';
@@ -64,7 +64,13 @@ export function recordingRoutes(recordings: RecordingService) {
   app.get('/search', async (c) => {
     const identity = c.get('identity');
     const q = parseQuery(searchQuery, c.req.query());
-    const found = await recordings.search(q.q, { principal: seesAll(identity) ? undefined : identity.principal, hostId: q.host }, q.limit);
+    let found;
+    try {
+      found = await recordings.search(q.q, { principal: seesAll(identity) ? undefined : identity.principal, hostId: q.host }, q.limit, c.req.raw.signal);
+    } catch (error) {
+      if (error instanceof SearchBusyError) throw new ApiFailure('rate-limited', error.message);
+      throw error;
+    }
     const result: RecordingSearchResult = {
       hits: found.hits.map(({ recording, match }) => ({ recording, at: match.at, line: match.line, stream: match.stream })),
       searched: found.searched,
