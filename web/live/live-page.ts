@@ -11,6 +11,7 @@ import { orderLive } from './live-labels';
 import { watchView } from './watch-view';
 import './live.css';
 import { pageHead } from '../ui/page-head';
+import { pollWhileVisible } from '../ui/poll';
 
 /** Sessions open and close without telling this page: a light poll keeps the list honest. */
 const REFRESH_MS = 4_000;
@@ -66,15 +67,13 @@ export function livePage(query: URLSearchParams, me: MeView): Page {
     replaceChildren(list, sessions.map((s) => liveItem(s, { changed: () => void load() })));
   }
 
-  const poller = window.setInterval(() => {
-    if (document.visibilityState === 'visible' && !document.querySelector('dialog[open]')) void load();
-  }, REFRESH_MS);
+  const stopPolling = pollWhileVisible(() => void load(), REFRESH_MS);
   void load();
   return {
     el,
     dispose() {
       disposed = true;
-      window.clearInterval(poller);
+      stopPolling();
     },
   };
 }

@@ -8,6 +8,7 @@ import { icon } from '../ui/icons';
 import { shareCard, tickExpiries, type CardWithEvents } from './share-card';
 import { openShareDialog } from './share-dialog';
 import { pageHead } from '../ui/page-head';
+import { pollWhileVisible } from '../ui/poll';
 
 /** Guests come and go without telling this page; a light poll keeps "Connected now" honest. */
 const REFRESH_MS = 10_000;
@@ -98,9 +99,7 @@ export function sharesPage(me: MeView): Page {
       void load();
     }
   }, 1000);
-  const poller = window.setInterval(() => {
-    if (document.visibilityState === 'visible' && !document.querySelector('dialog[open]')) void load();
-  }, REFRESH_MS);
+  const stopPolling = pollWhileVisible(() => void load(), REFRESH_MS);
 
   void load();
   return {
@@ -108,7 +107,7 @@ export function sharesPage(me: MeView): Page {
     dispose() {
       disposed = true;
       window.clearInterval(ticker);
-      window.clearInterval(poller);
+      stopPolling();
     },
   };
 }
