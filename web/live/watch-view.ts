@@ -16,6 +16,7 @@ export function watchView(sessionId: string): Page {
   const who = h('span', { class: 'watch-who muted' });
   const end = h('button', { type: 'button', class: 'btn btn-sm watch-end', 'aria-label': 'End session', title: 'End session', disabled: true }, icon('close', 16), h('span', { class: 'btn-label' }, 'End session'));
   const body = h('div', { class: 'watch-body' });
+  const recorded = h('span', { class: 'rec-badge', title: 'The gateway records this session', hidden: true }, h('span', { class: 'rec-dot', 'aria-hidden': 'true' }), 'Recorded');
   const el = h(
     'div',
     { class: 'watch-page' },
@@ -25,6 +26,7 @@ export function watchView(sessionId: string): Page {
       h('a', { class: 'btn btn-ghost btn-sm', href: '/live', 'aria-label': 'Back to live sessions', title: 'Back to live sessions' }, icon('up', 16)),
       h('div', { class: 'watch-heading' }, title, who),
       // Said plainly, and true on the server too: a watcher's keys are dropped before they reach the host.
+      recorded,
       h('span', { class: 'badge badge-warn', title: 'Nothing you type reaches the host; the owner sees you in their viewer list' }, icon('eye', 12), 'Read-only'),
       end,
     ),
@@ -63,6 +65,9 @@ export function watchView(sessionId: string): Page {
     end.onclick = () => void endLiveSession(s, () => navigate('/live'));
     const hooks: GuestSessionHooks = {
       role: () => undefined,
+      recording: (active) => {
+        recorded.hidden = !active;
+      },
       ended: (message) => showMessage(message),
       left: () => navigate('/live'),
     };
