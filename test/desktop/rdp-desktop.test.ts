@@ -168,13 +168,16 @@ describeLab('RDP desktops through the FreeRDP helper', unavailable, () => {
 
   it('ends only its own session when its helper is killed, with a clear message', async () => {
     // Two servers: xrdp gives one user one session, and a second client takes it over from the first.
+    const helpers = () => new Set(execFileSync('pgrep', ['-P', String(process.pid), '-x', 'porthole-rdp'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number));
     const first = await open((await addHost('xrdp-kill-a', tls)).id);
+    await sceneShown(first.screen);
+    // Sessions of earlier tests may still have helpers (their grace period): the second session's is the one that is new.
+    const before = helpers();
     const second = await open((await addHost('xrdp-kill-b', rdpSecurity, { security: 'rdp' })).id);
-    await Promise.all([sceneShown(first.screen), sceneShown(second.screen)]);
-    const helpers = execFileSync('pgrep', ['-P', String(process.pid), '-x', 'porthole-rdp'], { encoding: 'utf8' }).trim().split('\n').map(Number);
-    expect(helpers.length).toBeGreaterThanOrEqual(2);
-    // Kill the newest helper: the second session's.
-    process.kill(Math.max(...helpers), 'SIGKILL');
+    await sceneShown(second.screen);
+    const added = [...helpers()].filter((pid) => !before.has(pid));
+    expect(added).toHaveLength(1);
+    process.kill(added[0]!, 'SIGKILL');
     await second.client.waitFor((l) => l.some((i) => i.opcode === 'error'), 'the killed session\'s error', 20_000);
     expect(second.client.instructions.find((i) => i.opcode === 'error')!.args[0]).toMatch(/RDP helper stopped unexpectedly/);
     // The other session and the gateway go on.

@@ -68,6 +68,13 @@ describeLab('recordings pages against the real recordings API', reason, () => {
     const changedAt = Date.now();
     execFileSync('/usr/bin/xsetroot', ['-solid', '#cc3333'], { env: { ...process.env, DISPLAY: vnc.display } });
     await expect.poll(async () => (await screen.update()).pixel(ROOT_POINT.x, ROOT_POINT.y)).toEqual([0xcc, 0x33, 0x33]);
+    // The recorder keeps its own pace (the disk's): end the session once the whole red screen is in the file.
+    await expect
+      .poll(async () => {
+        const recorded = await new GuacScreen({ instructions: parseInstructions(await file()) } as unknown as GuacTestClient).update();
+        return [recorded.pixel(ROOT_POINT.x, ROOT_POINT.y), recorded.pixel(20, 700)];
+      })
+      .toEqual([[0xcc, 0x33, 0x33], [0xcc, 0x33, 0x33]]);
     expect((await gw.api('DELETE', `/api/sessions/${session.id}`)).status).toBe(204);
     owner.ws.close();
     await expect.poll(async () => (await gw.api<RecordingView>('GET', `/api/recordings/${recording!.id}`)).body.state).toBe('complete');
