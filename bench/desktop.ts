@@ -51,14 +51,13 @@ import { renderDesktopTable, type DesktopSummary, type PeerSummary } from './des
 import { prepareScene, ROOT_PROBE, runScene, startBenchXvnc, type BenchXvnc, type Scene } from './desktop-xvnc.js';
 import { echoSeries, enterEchoMode, median, percentile, type EchoSample } from './measure.js';
 import { openPortholeTerminal, type LoopStats, type PortholeTerminal } from './porthole-peer.js';
-import { childPids, cpuSeconds, onCleanup, runBench } from './procs.js';
+import { childPids, cpuSeconds, onCleanup, runBench, envNumber } from './procs.js';
 
-const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
-const FIRST_FRAMES = env('BENCH_DESKTOP_FIRST_FRAMES', 6);
-const ROUNDS = env('BENCH_DESKTOP_ROUNDS', 3);
-const KEYS = env('BENCH_DESKTOP_KEYS', 20);
-const IDLE_SECONDS = env('BENCH_DESKTOP_IDLE_S', 15);
-const LINES = env('BENCH_DESKTOP_LINES', 2000);
+const FIRST_FRAMES = envNumber('BENCH_DESKTOP_FIRST_FRAMES', 6);
+const ROUNDS = envNumber('BENCH_DESKTOP_ROUNDS', 3);
+const KEYS = envNumber('BENCH_DESKTOP_KEYS', 20);
+const IDLE_SECONDS = envNumber('BENCH_DESKTOP_IDLE_S', 15);
+const LINES = envNumber('BENCH_DESKTOP_LINES', 2000);
 const ONLY = new Set((process.env.BENCH_DESKTOP_ONLY ?? 'first,keys,idle,scene,echo').split(','));
 /** Extra node flags for the gateway child, space-separated (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`), as in terminal.ts. */
 const GATEWAY_NODE_ARGS = (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean);

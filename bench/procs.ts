@@ -1,4 +1,4 @@
-// Child processes the benchmark starts (tracked so every one is stopped) and their CPU and RSS from /proc.
+// Child processes the benchmark starts (tracked so every one is stopped), their CPU and RSS from /proc, and its knobs from the environment.
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
@@ -12,6 +12,11 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.stderr.write(`\nbench: ${signal}, cleaning up\n`);
     void cleanupAll().finally(() => process.exit(130));
   });
+}
+
+/** A number from the environment (a benchmark knob), or the default when it is unset. */
+export function envNumber(name: string, fallback: number): number {
+  return process.env[name] ? Number(process.env[name]) : fallback;
 }
 
 export interface Tracked {

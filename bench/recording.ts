@@ -30,19 +30,18 @@ import { startDesktopGateway, type DesktopGateway } from './desktop-porthole.js'
 import { HEIGHT, startBenchXvnc, WIDTH, type BenchXvnc } from './desktop-xvnc.js';
 import { bulkRun, median, type BulkResult } from './measure.js';
 import { openPortholeTerminal, type PortholeTerminal } from './porthole-peer.js';
-import { cpuSeconds, onCleanup, runBench } from './procs.js';
+import { cpuSeconds, onCleanup, runBench, envNumber } from './procs.js';
 import { ACTIVITY_TEXT, openGuacViewer, startActivity, startCountingRelay, walkInstructions, type CountingRelay } from './recording-desktop.js';
 import { renderDesktopTable, renderTerminalTable, type DesktopRates, type DesktopSummary, type TerminalSummary } from './recording-report.js';
 import { openSshTerminal } from './ssh-peer.js';
 import { PROMPT, type TerminalPipe } from './tap.js';
 
-const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
-const BULK_BYTES = env('BENCH_BULK_MB', 50) * 1e6;
+const BULK_BYTES = envNumber('BENCH_BULK_MB', 50) * 1e6;
 const WARMUP_BYTES = 10e6;
-const ROUNDS = env('BENCH_RECORDING_ROUNDS', 9);
-const ACTIVITY_S = env('BENCH_DESKTOP_SECONDS', 120);
-const IDLE_S = env('BENCH_RECORDING_IDLE_S', 60);
-const DESKTOP_PAIRS = env('BENCH_RECORDING_DESKTOP_PAIRS', 1);
+const ROUNDS = envNumber('BENCH_RECORDING_ROUNDS', 9);
+const ACTIVITY_S = envNumber('BENCH_DESKTOP_SECONDS', 120);
+const IDLE_S = envNumber('BENCH_RECORDING_IDLE_S', 60);
+const DESKTOP_PAIRS = envNumber('BENCH_RECORDING_DESKTOP_PAIRS', 1);
 const ONLY = new Set((process.env.BENCH_RECORDING_ONLY ?? 'terminal,desktop').split(','));
 const GATEWAY_NODE_ARGS = (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const TOTAL_LIMIT_MS = 15 * 60_000;

@@ -39,25 +39,24 @@ import type { CreatedShareLink } from '../shared/share-types.js';
 import { sshdUnavailableReason, startSshd } from '../test/lab/sshd.js';
 import { echoSeries, enterEchoMode, median, percentile, type EchoSample } from './measure.js';
 import { apiClient, startPortholeGateway, type PortholeGateway, type PortholeTerminal } from './porthole-peer.js';
-import { cpuSeconds, onCleanup, rssBytes, runBench } from './procs.js';
+import { cpuSeconds, onCleanup, rssBytes, runBench, envNumber } from './procs.js';
 import { renderShareReport, type ShareSummary } from './share-report.js';
 import { startViewers, type ViewerProcess } from './share-viewers.js';
 import { PROMPT } from './tap.js';
 
-const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
-const VIEWERS = env('BENCH_SHARE_VIEWERS', 20);
-const MANY = env('BENCH_SHARE_MANY', 100);
-const PAIRS = env('BENCH_SHARE_PAIRS', 12);
-const KEYS = env('BENCH_SHARE_KEYS', 150);
-const SEQ = env('BENCH_SHARE_SEQ', 200_000);
-const BURSTS = env('BENCH_SHARE_BURSTS', 8);
-const REVOKES = env('BENCH_SHARE_REVOKES', 3);
+const VIEWERS = envNumber('BENCH_SHARE_VIEWERS', 20);
+const MANY = envNumber('BENCH_SHARE_MANY', 100);
+const PAIRS = envNumber('BENCH_SHARE_PAIRS', 12);
+const KEYS = envNumber('BENCH_SHARE_KEYS', 150);
+const SEQ = envNumber('BENCH_SHARE_SEQ', 200_000);
+const BURSTS = envNumber('BENCH_SHARE_BURSTS', 8);
+const REVOKES = envNumber('BENCH_SHARE_REVOKES', 3);
 /** How long the viewers get to show a burst's last line; a viewer that parsed all it got and then got nothing this long is stranded. */
 const VIEWER_WAIT_MS = 15_000;
 const VIEWER_IDLE_MS = 2_000;
 const PARSE = process.env.BENCH_SHARE_PARSE === 'count' ? 'count' : 'xterm';
 /** Niceness of the viewer process: the guests would be on other machines, here they share the 2 cores. */
-const VIEWER_NICE = env('BENCH_SHARE_VIEWER_NICE', 10);
+const VIEWER_NICE = envNumber('BENCH_SHARE_VIEWER_NICE', 10);
 const ONLY = new Set((process.env.BENCH_SHARE_ONLY ?? 'burst,echo,revoke,memory').split(','));
 const GATEWAY_NODE_ARGS = (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const TOTAL_LIMIT_MS = 10 * 60_000;

@@ -7,17 +7,16 @@ import { createInterface } from 'node:readline';
 import { sshdUnavailableReason, startSshd } from '../test/lab/sshd.js';
 import { bulkRun, echoSeries, enterEchoMode, median, percentile, type BulkResult, type EchoSample } from './measure.js';
 import { startPortholeGateway, type LoopStats, type PortholeGateway, type PortholeTerminal } from './porthole-peer.js';
-import { cpuSeconds, onCleanup, rssBytes, spawnTracked, runBench } from './procs.js';
+import { cpuSeconds, onCleanup, rssBytes, spawnTracked, runBench, envNumber } from './procs.js';
 import { renderEchoBreakdown, renderTable, type Summary } from './report.js';
 import { openSshTerminal, type SshTarget } from './ssh-peer.js';
 import { PROMPT, type TerminalPipe } from './tap.js';
 import { ensureWetty, startWetty, type WettyServer, type WettyTerminal } from './wetty-peer.js';
 
-const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
-const BULK_BYTES = env('BENCH_BULK_MB', 100) * 1e6;
-const REPS = env('BENCH_REPS', 3);
-const ECHO_TRIES = env('BENCH_ECHO_TRIES', 400);
-const IDLE_SESSIONS = env('BENCH_IDLE_SESSIONS', 200);
+const BULK_BYTES = envNumber('BENCH_BULK_MB', 100) * 1e6;
+const REPS = envNumber('BENCH_REPS', 3);
+const ECHO_TRIES = envNumber('BENCH_ECHO_TRIES', 400);
+const IDLE_SESSIONS = envNumber('BENCH_IDLE_SESSIONS', 200);
 const IDLE_BATCH = 20;
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'bulk,echo,loaded,idle').split(','));
 /** Extra node flags for the gateway child, space-separated (profiling, or `--import FILE` to try a patch). */

@@ -231,12 +231,6 @@ export class RecordingService {
     };
   }
 
-  /** The recording a live session is writing, if any. */
-  recordingOf(sessionId: string): string | null {
-    for (const active of this.active.values()) if (active.record.sessionId === sessionId && !active.ended) return active.record.id;
-    return null;
-  }
-
   /** Newest terminal recordings first, among those `filter` lets the caller see. Throws SearchBusyError when enough already run. */
   async search(query: string, filter: Pick<RecordingFilter, 'principal' | 'hostId'>, limit: number, signal?: AbortSignal) {
     if (this.searches >= MAX_CONCURRENT_SEARCHES) throw new SearchBusyError(`${MAX_CONCURRENT_SEARCHES} searches are already running; try again in a moment`);

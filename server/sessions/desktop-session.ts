@@ -15,6 +15,7 @@ import type { HostKeyStore, HostRecord } from '../store/types.js';
 import type { DesktopConnection, DisplayChange, OpenDesktop } from './desktop-connection.js';
 import { describeDesktopFailure } from './desktop-failure.js';
 import { canDrive, viewerInfo, type ViewerFacts } from './viewer.js';
+import { auditSession } from './session-audit.js';
 
 /** Guacamole's clipboard cap (guacd uses the same): larger pastes are refused, not truncated silently. */
 const MAX_CLIPBOARD_CHARS = 256 * 1024;
@@ -234,10 +235,7 @@ export class DesktopSession {
     void this.recording?.end(reason);
     this.log.info({ event: 'desktop.ended', reason }, 'desktop session ended');
     if (this.startedAt !== null) {
-      this.deps.audit?.record({
-        action: 'session.end', actor: this.opener, hostId: this.host.id, hostName: this.host.name, protocol: this.host.protocol, sessionId: this.id,
-        detail: { reason, durationMs: Date.now() - this.startedAt, bytesToViewers: this.bytesToViewers, bytesFromViewers: this.bytesFromViewers, recordingId: this.recordingId },
-      });
+      auditSession(this.deps.audit, this, 'session.end', { reason, durationMs: Date.now() - this.startedAt, bytesToViewers: this.bytesToViewers, bytesFromViewers: this.bytesFromViewers, recordingId: this.recordingId });
     }
     this.deps.onEnded(this);
   }
@@ -245,10 +243,7 @@ export class DesktopSession {
   private async connect(size: { width: number; height: number }): Promise<void> {
     const started = Date.now();
     this.startedAt = started;
-    this.deps.audit?.record({
-      action: 'session.start', actor: this.opener, hostId: this.host.id, hostName: this.host.name, protocol: this.host.protocol, sessionId: this.id,
-      detail: { user: this.host.username || null, address: `${this.host.address}:${this.host.port}` },
-    });
+    auditSession(this.deps.audit, this, 'session.start', { user: this.host.username || null, address: `${this.host.address}:${this.host.port}` });
     try {
       // A host that requires a recording gets none of its session unrecorded: the file exists before the connection does.
       this.recording = (await this.deps.recordings?.beginDesktop(
@@ -326,19 +321,13 @@ export class DesktopSession {
     if (!pinned) {
       await hostKeys.pin(this.host.id, key);
       this.log.info({ event: 'desktop.certificate_trusted', fingerprint }, 'desktop server certificate trusted on first use');
-      this.deps.audit?.record({
-        action: 'hostkey.trusted', actor: this.opener, hostId: this.host.id, hostName: this.host.name, protocol: this.host.protocol, sessionId: this.id,
-        detail: { algorithm: key.algorithm, fingerprint, firstUse: true },
-      });
+      auditSession(this.deps.audit, this, 'hostkey.trusted', { algorithm: key.algorithm, fingerprint, firstUse: true });
       return null;
     }
     if (pinned.fingerprint === fingerprint) return null;
     await hostKeys.setPending(this.host.id, key);
     this.log.warn({ event: 'desktop.certificate_changed', pinned: pinned.fingerprint, presented: fingerprint }, 'desktop server certificate changed; refused');
-    this.deps.audit?.record({
-      action: 'hostkey.changed', actor: this.opener, hostId: this.host.id, hostName: this.host.name, protocol: this.host.protocol, sessionId: this.id,
-      detail: { algorithm: key.algorithm, pinned: pinned.fingerprint, presented: fingerprint },
-    });
+    auditSession(this.deps.audit, this, 'hostkey.changed', { algorithm: key.algorithm, pinned: pinned.fingerprint, presented: fingerprint });
     return `The ${this.host.protocol.toUpperCase()} server's TLS certificate changed (pinned ${pinned.fingerprint}, presented ${fingerprint}). If that is expected, an admin can accept the new one on the Hosts page.`;
   }
 

@@ -19,6 +19,7 @@ import { PacedResumer } from './paced-resume.js';
 import { PendingQuestion } from './pending-question.js';
 import { ScreenMirror } from './screen-mirror.js';
 import { canDrive, mayAnswer, viewerInfo, type TerminalViewer } from './viewer.js';
+import { auditSession } from './session-audit.js';
 
 const TYPE_AHEAD_LIMIT_BYTES = 64 * 1024;
 /**
@@ -293,10 +294,7 @@ export class TerminalSession {
     void this.recording?.end(reason);
     this.log.info({ event: 'session.end', reason }, 'terminal session ended');
     if (this.startedAt !== null) {
-      this.deps.audit?.record({
-        action: 'session.end', actor: this.opener, hostId: this.host.id, hostName: this.host.name, protocol: 'ssh', sessionId: this.id,
-        detail: { reason, durationMs: Date.now() - this.startedAt, bytesFromHost: this.bytesFromHost, bytesToHost: this.bytesToHost, user: this.host.username, recordingId: this.recordingId },
-      });
+      auditSession(this.deps.audit, this, 'session.end', { reason, durationMs: Date.now() - this.startedAt, bytesFromHost: this.bytesFromHost, bytesToHost: this.bytesToHost, user: this.host.username, recordingId: this.recordingId });
     }
     this.deps.onEnded(this);
   }
@@ -304,10 +302,7 @@ export class TerminalSession {
   private async start(): Promise<void> {
     this.log.info({ event: 'session.start', address: this.host.address, port: this.host.port }, 'opening terminal session');
     this.startedAt = Date.now();
-    this.deps.audit?.record({
-      action: 'session.start', actor: this.opener, hostId: this.host.id, hostName: this.host.name, protocol: 'ssh', sessionId: this.id,
-      detail: { user: this.host.username, address: `${this.host.address}:${this.host.port}` },
-    });
+    auditSession(this.deps.audit, this, 'session.start', { user: this.host.username, address: `${this.host.address}:${this.host.port}` });
     try {
       // A host that requires a recording gets none of its session unrecorded: the file exists before the connection does.
       this.recording = (await this.deps.recordings?.beginTerminal(
@@ -322,10 +317,7 @@ export class TerminalSession {
           onStage: (stage) => this.setStage(stage),
           verifyHostKey: (key) =>
             checkHostKey(this.deps.hostKeys, this.host, key, this.log, () => this.ask<boolean>({ type: 'hostkey', key }).catch(() => false), (trusted) =>
-              this.deps.audit?.record({
-                action: 'hostkey.trusted', actor: this.opener, hostId: this.host.id, hostName: this.host.name, protocol: 'ssh', sessionId: this.id,
-                detail: { algorithm: trusted.algorithm, fingerprint: trusted.fingerprint, firstUse: true },
-              }),
+              auditSession(this.deps.audit, this, 'hostkey.trusted', { algorithm: trusted.algorithm, fingerprint: trusted.fingerprint, firstUse: true }),
             ),
           answerPrompts: (q) => this.ask<string[]>({ type: 'prompt', ...q } satisfies KeyboardInteractiveQuestion & { type: 'prompt' }),
         },

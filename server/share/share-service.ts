@@ -295,7 +295,7 @@ export class ShareService {
     // Revoked or expired while we looked the host up: start nothing.
     if (!this.passes.has(pass.secret)) throw new ShareError('revoked', 'this link ended');
     const facts = storedHostFacts(host);
-    const opener = { principal: pass.identity.principal, name: pass.identity.name, device: pass.identity.device?.name ?? null, address: pass.source };
+    const opener = actorOf(pass.identity, pass.source);
     const session = host.protocol !== 'ssh' ? this.deps.desktops.create(opener, host, facts) : this.deps.sessions.create(opener, host, facts);
     pass.sessionId = session.id;
     this.deps.log.info({ event: 'share.session_started', link: pass.link.id, session: session.id, host: host.name, guest: pass.identity.principal }, 'guest session started');

@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { HostView, SessionView } from '../../shared/api-types.js';
+import { RECORDING_OPCODE } from '../../shared/guac-status.js';
 import type { RecordingView } from '../../shared/recording-types.js';
 import { parseInstructions, type Instruction } from '../../server/guac/instruction.js';
 import { describeLab } from '../lab/availability.js';
@@ -40,6 +41,7 @@ describeLab('desktop session recordings', xvncUnavailableReason(), () => {
     await expect.poll(async () => (await screen.update()).pixel(ROOT_POINT.x, ROOT_POINT.y)).toEqual([...SCENE.root]);
     const recording = (await gw.api<RecordingView[]>('GET', `/api/recordings?host=${host.id}`)).body[0]!;
     expect(recording).toMatchObject({ format: 'guacamole', protocol: 'vnc', state: 'recording', input: true, sessionId: session.id });
+    expect(owner.instructions.find((i) => i.opcode === RECORDING_OPCODE)?.args).toEqual(['1']);
     // The recording has its first frame on disk before the desktop changes.
     await expect.poll(async () => (await (await fetch(`${gw.url}/api/recordings/${recording.id}/file`, { headers: { cookie: gw.cookie } })).text()).includes('4.sync,')).toBe(true);
 

@@ -1,6 +1,7 @@
 // SSH sessions recorded as asciicast v2 against a real sshd: what is kept, what is not, and full-text search that finds the moment.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostView } from '../../shared/api-types.js';
+import type { AuditEventView, AuditPageView } from '../../shared/audit-types.js';
 import type { RecordingSearchResult, RecordingView } from '../../shared/recording-types.js';
 import { parseAsciicast } from '../../server/record/asciicast.js';
 import { describeLab } from '../lab/availability.js';
@@ -27,6 +28,8 @@ describeLab('ssh session recordings', sshdUnavailableReason(), () => {
   /** Runs commands in a recorded session, ends it, and returns its finished recording. */
   async function recordSession(host: HostView, commands: { type: string; expect: string }[]): Promise<{ view: RecordingView; text: string; sessionId: string }> {
     const { client, sessionId } = await gw.openTerminal(host.id);
+    // The person is told their session is recorded.
+    await client.waitFor(() => client.messages.some((m) => m.type === 'recording' && m.active), 'the recording notice');
     for (const command of commands) {
       client.type(command.type);
       await client.waitForOutput(command.expect);
@@ -69,6 +72,21 @@ describeLab('ssh session recordings', sshdUnavailableReason(), () => {
     const times = cast.events.map((e) => e[0]);
     expect([...times].sort((a, b) => a - b)).toEqual(times);
     expect(view.bytes).toBe(Buffer.byteLength(text));
+
+    // The audit log has the session: who, from where, the host key trusted on first use, the bytes, why it ended.
+    let events: AuditEventView[] = [];
+    await expect
+      .poll(async () => {
+        events = (await gw.api<AuditPageView>('GET', `/api/audit?session=${sessionId}`)).body.events;
+        return events.map((e) => e.action).reverse();
+      })
+      .toEqual(['session.start', 'hostkey.trusted', 'session.end']);
+    for (const e of events) expect(e).toMatchObject({ actor: { name: 'Owner', address: '127.0.0.1' }, hostName: 'rec-output', protocol: 'ssh' });
+    const end = events.find((e) => e.action === 'session.end')!.detail;
+    expect(end).toMatchObject({ reason: 'ended by its owner', user: sshd.user, recordingId: view.id });
+    expect(end.bytesFromHost).toBeGreaterThan(Buffer.byteLength('rec-42-one'));
+    expect(end.bytesToHost).toBe(Buffer.byteLength('echo rec-$((20+22))-one\rread -s -p "sec""ret? " s; echo; echo got-${#s}\rhunter2-typed\r'));
+    expect(end.durationMs).toBeGreaterThan(0);
   });
 
   it('keeps typed input too when the host asks for it', async () => {
@@ -84,6 +102,7 @@ describeLab('ssh session recordings', sshdUnavailableReason(), () => {
     const { client, sessionId } = await gw.openTerminal(host.id);
     client.type('echo unrecorded\r');
     await client.waitForOutput('unrecorded');
+    expect(client.messages.some((m) => m.type === 'recording')).toBe(false);
     await gw.api('DELETE', `/api/sessions/${sessionId}`);
     client.close();
     expect((await gw.api<RecordingView[]>('GET', `/api/recordings?host=${host.id}`)).body).toEqual([]);

@@ -1,7 +1,7 @@
 // The gateway as its own process (the way a person runs it), for tests that kill it or run it inside a namespace.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { CSRF_HEADER } from '../../shared/api-types.js';
+import { cookieApi, type ApiCall } from './api-client.js';
 import { redeemLoginLink, sessionCookieOf } from './login.js';
 import { TerminalClient } from './terminal-client.js';
 
@@ -13,7 +13,7 @@ export interface GatewayChild {
   cookie: string;
   stderr(): string;
   exited: Promise<number | null>;
-  api<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  api: ApiCall;
   openTerminal(hostId: string): Promise<{ client: TerminalClient; sessionId: string }>;
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
@@ -43,15 +43,7 @@ export async function startGatewayChild(args: string[], options: { wrap?: string
   if (login.status !== 204) throw new Error(`login failed: HTTP ${login.status}`);
   const cookie = sessionCookieOf(login);
 
-  async function api<T>(method: string, path: string, body?: unknown) {
-    const res = await fetch(`${url}${path}`, {
-      method,
-      headers: { cookie, origin: url, [CSRF_HEADER]: '1', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
-  }
+  const api = cookieApi(url, cookie);
 
   return {
     child,

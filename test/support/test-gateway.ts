@@ -3,11 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { CSRF_HEADER, type HostView } from '../../shared/api-types.js';
+import type { HostView } from '../../shared/api-types.js';
 import { embeddedConfig, type GatewayConfig } from '../../server/config/config.js';
 import { startGateway, type Gateway } from '../../server/gateway.js';
 import { createLogger, type Logger } from '../../server/log.js';
 import { redeemLoginLink, sessionCookieOf } from './login.js';
+import { cookieApi } from './api-client.js';
 import { TerminalClient } from './terminal-client.js';
 
 export interface TestGateway {
@@ -64,15 +65,7 @@ export async function startTestGateway(overrides: Partial<GatewayConfig> = {}, c
   if (login.status !== 204) throw new Error(`login failed: HTTP ${login.status} ${await login.text()}`);
   const cookie = sessionCookieOf(login);
 
-  async function api<T>(method: string, path: string, body?: unknown) {
-    const res = await fetch(`${url}${path}`, {
-      method,
-      headers: { cookie, origin, [CSRF_HEADER]: '1', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
-  }
+  const api = cookieApi(url, cookie);
 
   function attach(sessionId: string, options: { cols?: number; rows?: number; trustHostKey?: boolean } = {}) {
     const wsUrl = `${url.replace('http', 'ws')}/api/sessions/${sessionId}/terminal?cols=${options.cols ?? 80}&rows=${options.rows ?? 24}`;

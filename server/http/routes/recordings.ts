@@ -12,6 +12,7 @@ import { SearchBusyError, type RecordingService } from '../../record/recording-s
 import type { RecordingRecord } from '../../store/types.js';
 import { ApiFailure } from '../errors.js';
 import { assertAllowed, authRequestOf, type GatewayEnv } from '../request-guards.js';
+import { actorOf } from '../../audit/actor.js';
 
 const listQuery = z.object({
   host: z.string().min(1).max(100).optional(),
@@ -100,9 +101,7 @@ export function recordingRoutes(recordings: RecordingService) {
   app.delete('/:id', async (c) => {
     const identity = c.get('identity');
     assertAllowed(identity, { kind: 'manage-hosts' });
-    const outcome = await recordings.remove(c.req.param('id'), {
-      principal: identity.principal, name: identity.name, device: identity.device?.name ?? null, address: authRequestOf(c).remoteAddress,
-    });
+    const outcome = await recordings.remove(c.req.param('id'), actorOf(identity, authRequestOf(c).remoteAddress));
     if (outcome === 'missing') throw new ApiFailure('not-found', 'no such recording');
     if (outcome === 'active') throw new ApiFailure('conflict', 'this recording is still being written; end its session first');
     return c.body(null, 204);

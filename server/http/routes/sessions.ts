@@ -90,7 +90,7 @@ export function sessionRoutes(deps: SessionRouteDeps) {
     // The connection itself starts when the page attaches its terminal or desktop tunnel.
     let session;
     try {
-      const opener = { principal: identity.principal, name: identity.name, device: identity.device?.name ?? null, address: authRequestOf(c).remoteAddress };
+      const opener = actorOf(identity, authRequestOf(c).remoteAddress);
       session = host.protocol !== 'ssh' ? deps.desktops.create(opener, host, facts) : sessions.create(opener, host, facts);
     } catch (error) {
       if (error instanceof DesktopLimitError) throw new ApiFailure('conflict', error.message);
