@@ -82,6 +82,31 @@ describe('DisplayStream', () => {
     expect(stream.stats.frames).toBe(3);
   });
 
+  it('finish() sends the changes held back by a slow viewer as one last frame, then nothing more', async () => {
+    const fb = new Framebuffer(100, 100);
+    const out = capture();
+    const stream = new DisplayStream(fb, out.send);
+    await settle(out, 1);
+    stream.damage({ x: 0, y: 0, width: 10, height: 10 });
+    await settle(out, 2);
+    // Two frames in flight and no echo coming: this change waits...
+    fb.fillRect(40, 40, 5, 5, 0, 255, 0);
+    stream.damage({ x: 40, y: 40, width: 5, height: 5 });
+    await settle(out, 2);
+    expect(out.instructions().filter((i) => i.opcode === 'sync')).toHaveLength(2);
+    // ...until the end, which draws it whatever the pace.
+    await stream.finish();
+    const list = out.instructions();
+    expect(list.filter((i) => i.opcode === 'sync')).toHaveLength(3);
+    const last = (await images(list)).at(-1)!;
+    expect(last).toMatchObject({ x: 40, y: 40, width: 5, height: 5 });
+    expect([...last.rgba.subarray(0, 3)]).toEqual([0, 255, 0]);
+    stream.damage({ x: 0, y: 0, width: 1, height: 1 });
+    stream.syncEchoed(Number(list.filter((i) => i.opcode === 'sync')[0]!.args[0]));
+    await new Promise((r) => setTimeout(r, 150));
+    expect(out.instructions()).toHaveLength(list.length);
+  });
+
   it('sends a server-side move as copy, but redraws it when its source is still waiting to be drawn', async () => {
     const fb = new Framebuffer(100, 100);
     const out = capture();

@@ -59,7 +59,11 @@ export class DisplayStream {
   private cursorChanged = false;
   private inFlight = new Map<number, number>();
   private encoding = false;
+  /** The frame being encoded now, so finish() can wait for it. */
+  private current: Promise<void> | null = null;
   private closed = false;
+  /** finish() is drawing the last frame: no other frame starts. */
+  private finishing = false;
   private nextStream = 1;
   private lastSync = 0;
   /** Framebuffer updates that may be in the pixels last cut for a frame. */
@@ -133,13 +137,31 @@ export class DisplayStream {
     clearTimeout(this.backlogTimer);
   }
 
+  /**
+   * Sends whatever changed since the last frame as one last frame, whatever the viewer's pace, then closes.
+   * For a recording: the file ends with the screen as it was when the session ended, not a frame or two before.
+   */
+  async finish(): Promise<void> {
+    if (this.closed || this.finishing) return;
+    this.finishing = true;
+    clearTimeout(this.backlogTimer);
+    await this.current?.catch(() => {});
+    try {
+      if (!this.closed && this.hasWork) await this.frame();
+    } catch (error) {
+      this.onError(error);
+    } finally {
+      this.close();
+    }
+  }
+
   private get hasWork(): boolean {
     return !this.dirty.isEmpty || this.copies.length > 0 || this.sizeChanged || this.cursorChanged;
   }
 
   /** Sends a frame when there is something to send, none is being encoded, and the viewer keeps up. */
   private pump(): void {
-    if (this.closed || this.encoding || !this.hasWork || this.inFlight.size >= MAX_FRAMES_IN_FLIGHT) return;
+    if (this.closed || this.finishing || this.encoding || !this.hasWork || this.inFlight.size >= MAX_FRAMES_IN_FLIGHT) return;
     // Sync echoes can be faked by a client that never reads: the socket's own backlog decides too.
     const backlog = this.backlog();
     if (backlog > SEND_BACKLOG_LIMIT) return this.onError(new Error(`the browser stopped reading (${backlog} bytes unsent)`));
@@ -151,13 +173,15 @@ export class DisplayStream {
       return;
     }
     this.encoding = true;
-    this.frame().then(
+    this.current = this.frame().then(
       () => {
         this.encoding = false;
+        this.current = null;
         this.pump();
       },
       (error: unknown) => {
         this.encoding = false;
+        this.current = null;
         this.onError(error);
       },
     );

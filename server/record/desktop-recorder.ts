@@ -53,6 +53,15 @@ export class DesktopRecorder {
     if (this.keepsInput && this.display) this.file.append(encodeInstruction('mouse', x, y, mask, Date.now()));
   }
 
+  /** The session ended: its last changes are written as a final frame, then nothing more. */
+  async finish(): Promise<void> {
+    if (this.closed) return;
+    // Marked closed first, so a disk echo arriving meanwhile starts no other frame.
+    this.closed = true;
+    await this.display?.finish();
+  }
+
+  /** The recording failed: nothing more is written. */
   close(): void {
     this.closed = true;
     this.display?.close();

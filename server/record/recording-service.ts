@@ -138,8 +138,8 @@ export class RecordingService {
     return {
       id: active.record.id,
       recorder,
-      end: (reason) => {
-        recorder!.close();
+      end: async (reason) => {
+        await recorder!.finish();
         return this.finish(active, 'complete', reason);
       },
     };
