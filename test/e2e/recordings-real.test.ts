@@ -114,5 +114,16 @@ describeLab('recordings pages against the real recordings API', reason, () => {
     const term = page.locator('.terminal-player .ap-term-text');
     await expect.poll(async () => ((await term.count()) ? term.innerText() : '')).toMatch(/^page-42-first\s*$/m);
     expect(await term.innerText()).not.toMatch(/^page-42-second\s*$/m);
+
+    // A faster speed starts the player again at the same moment, still paused there...
+    await page.getByLabel('Speed').selectOption('4');
+    await expect.poll(async () => ((await term.count()) ? term.innerText() : '')).toMatch(/^page-42-first\s*$/m);
+    expect(await term.innerText()).not.toMatch(/^page-42-second\s*$/m);
+    // ...and plays on from there.
+    await page.locator('.terminal-player .ap-playback-button').click();
+    await expect.poll(() => term.innerText()).toMatch(/^page-42-second\s*$/m);
+    // Playing from the moment keeps what the screen showed before it.
+    expect(await term.innerText()).toMatch(/^page-42-first\s*$/m);
+    await page.screenshot({ path: 'test-results/screenshots/recording-terminal-player.png', fullPage: true });
   });
 });
