@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getRequestListener } from '@hono/node-server';
 import { createAuditLog, type QueuedAuditLog } from './audit/create-audit-log.js';
+import { auditArrivals } from './audit/arrivals.js';
 import { localAuthenticator, tailnetAuthenticator, type Authenticator } from './auth/authenticator.js';
 import { LocalAuth } from './auth/local-auth.js';
 import { gatewayUrl, type GatewayConfig } from './config/config.js';
@@ -178,7 +179,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     if (decision.mode === 'tailnet') {
       client = decision.client;
       const whois = cachedWhois((address, port) => decision.client.whois(address, port));
-      authenticator = tailnetAuthenticator({ auth, whois, capabilityName: config.tailscaleCapability, rules: config.access, serveSocket: !!config.serveSocket, log });
+      // No login step in tailnet mode: arrivals are what the audit log keeps instead.
+      authenticator = auditArrivals(tailnetAuthenticator({ auth, whois, capabilityName: config.tailscaleCapability, rules: config.access, serveSocket: !!config.serveSocket, log }), audit, { now: options.now });
     } else {
       authenticator = localAuthenticator(auth);
     }

@@ -202,4 +202,15 @@ describe('audit API in tailnet mode: admins only', () => {
     ]);
     expect(JSON.stringify(res.body)).not.toContain('tailnet-host-secret');
   });
+
+  it('keeps one arrival per person and device in place of a login (tailnet mode has no login step)', async () => {
+    for (let i = 0; i < 3; i++) expect((await tg.as('alice').request('GET', '/api/hosts')).status).toBe(200);
+    await tg.as('bob').request('GET', '/api/hosts');
+    const res = await tg.as('admin').request<AuditPageView>('GET', '/api/audit?action=auth.arrived');
+    const alice = res.body.events.filter((e) => e.actor.principal === 'login:alice@example.com');
+    expect(alice).toEqual([
+      expect.objectContaining({ action: 'auth.arrived', actor: { principal: 'login:alice@example.com', name: 'Alice Example', device: 'alice-mbp.tail1234.ts.net', address: NODES.alice.addresses[0] } }),
+    ]);
+    expect(res.body.events.some((e) => e.actor.principal === 'login:bob@example.com')).toBe(true);
+  });
 });

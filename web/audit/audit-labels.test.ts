@@ -25,6 +25,8 @@ describe('audit labels', () => {
     ['token.created', { tokenId: 't-1', name: 'backup script' }, '“backup script”'],
     ['auth.login', { method: 'login-link' }, 'with the login link'],
     ['auth.login_refused', { method: 'login-link', reason: 'unknown, used or expired' }, 'with the login link · unknown, used or expired'],
+    ['auth.arrived', { via: 'tailnet', os: 'macOS' }, 'identified by tailscaled · macOS'],
+    ['auth.arrived', { via: 'serve', quietMinutes: 95 }, 'through tailscale serve · back after 1 h 35 min'],
     ['share.opened', { text: 'use 1 of 2' }, 'use 1 of 2'],
     ['hostkey.accepted', { algorithm: 'ssh-ed25519', fingerprint: 'SHA256:new', previous: 'SHA256:old' }, 'SHA256:new · was SHA256:old · algorithm: ssh-ed25519'],
     ['audit.exported', { filters: { action: 'share' } }, 'filters action=share'],

@@ -16,6 +16,7 @@ const ACTION_LABEL: Record<string, string> = {
   'auth.login': 'Logged in',
   'auth.login_refused': 'Login refused',
   'auth.logout': 'Logged out',
+  'auth.arrived': 'Arrived from the tailnet',
   'token.created': 'API token created',
   'token.deleted': 'API token deleted',
   'session.start': 'Session started',
@@ -47,7 +48,7 @@ const ACTION_LABEL: Record<string, string> = {
 };
 
 const WARN = new Set(['hostkey.changed', 'recording.unavailable', 'recording.failed', 'recording.deleted', 'session.ended_by_admin', 'auth.login_refused', 'share.refused', 'share.removed', 'share.revoked', 'host.credential_changed', 'host.deleted', 'hostkey.accepted', 'hostkey.forgotten', 'token.deleted']);
-const OK = new Set(['auth.login', 'session.start', 'share.opened', 'share.joined', 'hostkey.trusted']);
+const OK = new Set(['auth.login', 'auth.arrived', 'session.start', 'share.opened', 'share.joined', 'hostkey.trusted']);
 
 /** "Share link used" for share.opened; an unknown action becomes words from its own name ("recording.pruned" → "Recording pruned"). */
 export function actionLabel(action: string): string {
@@ -126,6 +127,13 @@ export function detailSummary(event: AuditEventView): string {
   if (d.protocol === event.protocol) take('protocol');
   if (d.source === 'config') parts.push('from porthole.yaml');
   if (d.source === 'ui' || d.source === 'config') take('source');
+  // A tailnet arrival: how tailscaled vouched, the device's OS, and how long they had been away.
+  if (event.action === 'auth.arrived') {
+    const via = take('via');
+    parts.push(via === 'serve' ? 'through tailscale serve' : 'identified by tailscaled');
+    if (typeof d.os === 'string') parts.push(take('os') as string);
+    if (typeof d.quietMinutes === 'number') parts.push(`back after ${formatDuration((take('quietMinutes') as number) * 60_000)}`);
+  }
   if (d.method === 'login-link') {
     take('method');
     parts.push('with the login link');
