@@ -41,6 +41,17 @@ async function images(list: Instruction[]) {
   return out;
 }
 
+/** A 100x100 stream whose viewer has echoed nothing: the first frame and one change are in flight, the most it allows. */
+async function twoFramesInFlight() {
+  const fb = new Framebuffer(100, 100);
+  const out = capture();
+  const stream = new DisplayStream(fb, out.send);
+  await settle(out, 1);
+  stream.damage({ x: 0, y: 0, width: 10, height: 10 });
+  await settle(out, 2);
+  return { fb, out, stream };
+}
+
 describe('DisplayStream', () => {
   it('starts with size, the whole screen as one image, and a sync; the pixels are the framebuffer\'s', async () => {
     const fb = new Framebuffer(64, 32);
@@ -60,12 +71,7 @@ describe('DisplayStream', () => {
   });
 
   it('holds frames while the viewer is two behind, coalescing the changes, and resumes on the echo', async () => {
-    const fb = new Framebuffer(100, 100);
-    const out = capture();
-    const stream = new DisplayStream(fb, out.send);
-    await settle(out, 1);
-    stream.damage({ x: 0, y: 0, width: 10, height: 10 });
-    await settle(out, 2);
+    const { out, stream } = await twoFramesInFlight();
     const syncs = () => out.instructions().filter((i) => i.opcode === 'sync');
     expect(syncs()).toHaveLength(2);
     // Two frames in flight: these changes wait, and become one frame.
@@ -83,12 +89,7 @@ describe('DisplayStream', () => {
   });
 
   it('finish() sends the changes held back by a slow viewer as one last frame, then nothing more', async () => {
-    const fb = new Framebuffer(100, 100);
-    const out = capture();
-    const stream = new DisplayStream(fb, out.send);
-    await settle(out, 1);
-    stream.damage({ x: 0, y: 0, width: 10, height: 10 });
-    await settle(out, 2);
+    const { fb, out, stream } = await twoFramesInFlight();
     // Two frames in flight and no echo coming: this change waits...
     fb.fillRect(40, 40, 5, 5, 0, 255, 0);
     stream.damage({ x: 40, y: 40, width: 5, height: 5 });
