@@ -186,7 +186,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     }
     const peers = client ? new PeerDirectory(client) : undefined;
     const recorder = new RecordingService({
-      store: store.recordings, dir: config.recordings.dir, log, audit, now: options.now,
+      store: store.recordings, dir: config.recordings.dir, log, audit, now: options.now, secretBox, encrypt: config.recordings.encrypt,
       retention: { maxAgeMs: config.recordings.maxAgeMs, maxTotalBytes: config.recordings.maxTotalBytes },
     });
     recordings = recorder;

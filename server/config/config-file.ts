@@ -72,6 +72,11 @@ export const configFileSchema = z
         maxAgeDays: z.number().min(0).max(36500).optional(),
         /** Keep all recordings together under this many GB (10^9 bytes), deleting the oldest first (0: no limit). */
         maxTotalGB: z.number().min(0).optional(),
+        /**
+         * Encrypt recordings at rest under the gateway's key (default true): a copy of the recordings directory
+         * without <dataDir>/secret.key replays nothing. The API and downloads always give the plain file.
+         */
+        encrypt: z.boolean().optional(),
         /** Tailnet machines have no stored settings: their sessions follow this policy. */
         tailnetHosts: z.object({ mode: z.enum(['off', 'on', 'required']), input: z.boolean().default(false) }).strict().optional(),
       })

@@ -51,6 +51,8 @@ export interface RecordingsConfig {
   maxTotalBytes: number;
   /** The policy for tailnet machines' sessions (they have no stored host settings). */
   tailnetHosts: RecordingSettings;
+  /** New recordings are sealed under the gateway's key. */
+  encrypt: boolean;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -61,6 +63,7 @@ function recordingsConfig(dataDir: string, file: ConfigFile['recordings'], dirOv
     maxAgeMs: (file?.maxAgeDays ?? DEFAULT_RECORDING_MAX_AGE_DAYS) * DAY_MS,
     maxTotalBytes: Math.round((file?.maxTotalGB ?? DEFAULT_RECORDING_MAX_TOTAL_GB) * 1e9),
     tailnetHosts: file?.tailnetHosts ?? { mode: 'on', input: false },
+    encrypt: file?.encrypt ?? true,
   };
 }
 

@@ -1,4 +1,4 @@
-// An append-only file that survives a crash: writes batched a few times a second, fdatasync about once a second.
+// An append-only file that survives a crash: writes batched a few times a second, fdatasync about once a second, sealed if asked.
 import { open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
@@ -15,6 +15,13 @@ export interface DurableAppenderOptions {
   maxPendingBytes?: number;
   /** The first failed write or sync: the file is closed, later appends are dropped. */
   onError?: (error: Error) => void;
+  /** Encrypts the file: its header first, then each write sealed as one record (see sealed-records.ts). */
+  sealer?: Sealer;
+}
+
+export interface Sealer {
+  readonly header: Buffer;
+  seal(data: Buffer): Buffer;
 }
 
 const DEFAULTS = {
@@ -41,7 +48,7 @@ export class DurableAppender {
   private drainWaiters: (() => void)[] = [];
   /** Bytes handed to the file (written or pending). */
   bytes = 0;
-  private readonly options: typeof DEFAULTS & Pick<DurableAppenderOptions, 'onError'>;
+  private readonly options: typeof DEFAULTS & Pick<DurableAppenderOptions, 'onError' | 'sealer'>;
 
   private constructor(
     private readonly handle: FileHandle,
@@ -60,7 +67,8 @@ export class DurableAppender {
   static async create(path: string, head: string | Buffer, options: DurableAppenderOptions = {}): Promise<DurableAppender> {
     const handle = await open(path, 'wx', 0o600);
     try {
-      const data = typeof head === 'string' ? Buffer.from(head) : head;
+      const plain = typeof head === 'string' ? Buffer.from(head) : head;
+      const data = options.sealer ? Buffer.concat([options.sealer.header, ...(plain.length ? [options.sealer.seal(plain)] : [])]) : plain;
       await handle.write(data);
       await handle.datasync();
       await syncDirectory(dirname(path));
@@ -138,7 +146,8 @@ export class DurableAppender {
     this.writing = (async () => {
       try {
         if (size > 0) {
-          const data = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+          const plain = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+          const data = this.options.sealer ? this.options.sealer.seal(plain) : plain;
           let at = 0;
           while (at < data.length) at += (await this.handle.write(data, at, data.length - at)).bytesWritten;
           this.unsynced = true;

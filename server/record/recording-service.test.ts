@@ -1,26 +1,27 @@
 // The recording service against a real SQLite store and real files: policy, indexing, retention pruning, and the "required" refusal.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { text } from 'node:stream/consumers';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RecordingSettings } from '../../shared/api-types.js';
 import { createSecretBox } from '../crypto/secret-box.js';
 import { createLogger } from '../log.js';
 import { openStore, type HostRecord, type Store } from '../store/index.js';
 import { RecordingUnavailableError } from './errors.js';
-import { RecordingService, SearchBusyError } from './recording-service.js';
+import { RecordingService, SearchBusyError, type RecordingServiceOptions } from './recording-service.js';
 
 const DAY = 24 * 3600 * 1000;
 const stores: Store[] = [];
 afterEach(async () => Promise.all(stores.splice(0).map((s) => s.close())));
 
-async function setup(retention: { maxAgeMs: number; maxTotalBytes: number }, dir?: string) {
+async function setup(retention: { maxAgeMs: number; maxTotalBytes: number }, dir?: string, extra: Partial<RecordingServiceOptions> = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'porthole-recsvc-'));
   const store = await openStore({ dataDir, secretBox: createSecretBox(randomBytes(32)) });
   stores.push(store);
   const clock = { now: 10 * DAY };
-  const service = new RecordingService({ store: store.recordings, dir: dir ?? join(dataDir, 'recordings'), log: createLogger({ level: 'silent' }), retention, now: () => clock.now });
+  const service = new RecordingService({ store: store.recordings, dir: dir ?? join(dataDir, 'recordings'), log: createLogger({ level: 'silent' }), retention, now: () => clock.now, ...extra });
   await service.start();
   return { service, clock, store, dir: dir ?? join(dataDir, 'recordings') };
 }
@@ -39,6 +40,20 @@ async function record(service: RecordingService, name: string, bytes: number, re
 }
 
 describe('RecordingService', () => {
+  it('seals recordings under the gateway key unless told not to; both read back and search the same', async () => {
+    const secretBox = createSecretBox(randomBytes(32));
+    for (const encrypt of [true, false]) {
+      const { service } = await setup({ maxAgeMs: 0, maxTotalBytes: 0 }, undefined, { secretBox, encrypt });
+      const rec = await service.beginTerminal({ sessionId: 's', host: host('sealed', { mode: 'on', input: false }), opener, width: 80, height: 24 }, () => {});
+      rec!.recorder.recordOutput(Buffer.from('$ rm -rf /tmp/scratch\r\n'));
+      await rec!.end('done');
+      const record = (await service.get(rec!.id))!;
+      expect(readFileSync(service.pathOf(record.file)).includes('scratch')).toBe(!encrypt);
+      expect(await text((await service.openReader(record)).stream)).toContain('"$ rm -rf /tmp/scratch\\r\\n"');
+      expect((await service.search('rm -rf', {}, 10)).hits.map((h) => h.match.line)).toEqual(['$ rm -rf /tmp/scratch']);
+    }
+  });
+
   it('records nothing for a host whose policy is off', async () => {
     const { service, dir } = await setup({ maxAgeMs: 0, maxTotalBytes: 0 });
     expect(await service.beginTerminal({ sessionId: 's', host: host('off', { mode: 'off', input: false }), opener, width: 80, height: 24 }, () => {})).toBeNull();

@@ -3,13 +3,16 @@ import { mkdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RecordingView } from '../../shared/recording-types.js';
 import { GATEWAY_ACTOR, type AuditActor, type AuditLog } from '../audit/audit-log.js';
+import type { SecretBox } from '../crypto/secret-box.js';
 import type { Logger } from '../log.js';
 import type { HostRecord, RecordingFilter, RecordingRecord, RecordingStore } from '../store/types.js';
 import { encodeHeader, type AsciicastHeader } from './asciicast.js';
 import { DesktopRecorder } from './desktop-recorder.js';
 import { DurableAppender } from './durable-appender.js';
 import { describeDiskError, RecordingUnavailableError } from './errors.js';
+import { openRecordingReader, type RecordingReader } from './recording-reader.js';
 import { recordingsToPrune, type RetentionLimits } from './retention.js';
+import { RecordSealer } from './sealed-records.js';
 import { searchCast, type CastMatch } from './search.js';
 import { TerminalRecorder } from './terminal-recorder.js';
 
@@ -33,6 +36,10 @@ export interface RecordingServiceOptions {
   now?: () => number;
   /** How often retention runs besides start-up and after each recording (tests pass small values). */
   pruneIntervalMs?: number;
+  /** The gateway's key: sealed recordings are opened with it (each file has its own key, wrapped by this one). */
+  secretBox?: SecretBox;
+  /** Seal new recordings under secretBox (default: whenever there is one). */
+  encrypt?: boolean;
 }
 
 /** What a session tells the service about itself when it starts. */
@@ -162,7 +169,9 @@ export class RecordingService {
       // (and retention can delete), never a file nothing knows about.
       await this.options.store.create(record);
       indexed = true;
-      appender = await DurableAppender.create(this.pathOf(file), head, { onError: (error) => this.fail(active, error, onFailed) });
+      const { secretBox, encrypt = true } = this.options;
+      const sealer = secretBox && encrypt ? new RecordSealer(secretBox, file) : undefined;
+      appender = await DurableAppender.create(this.pathOf(file), head, { sealer, onError: (error) => this.fail(active, error, onFailed) });
       active.file = appender;
       this.active.set(id, active);
       this.options.log.info({ event: 'recording.started', recording: id, session: facts.sessionId, host: host.name, format, input: record.input }, 'recording started');
@@ -213,6 +222,11 @@ export class RecordingService {
     return join(this.options.dir, file);
   }
 
+  /** The recording's text as the file holds it now, unsealed. Throws ENOENT when the file is gone. */
+  openReader(record: Pick<RecordingRecord, 'file'>): Promise<RecordingReader> {
+    return openRecordingReader(this.pathOf(record.file), record.file, this.options.secretBox);
+  }
+
   async list(filter: RecordingFilter): Promise<RecordingView[]> {
     return (await this.options.store.list(filter)).map((r) => this.view(r));
   }
@@ -253,7 +267,9 @@ export class RecordingService {
         truncated = true;
         break;
       }
-      const found = await searchCast(this.pathOf(recording.file), query, limit - hits.length, SEARCH_BYTES_BUDGET - bytes, signal).catch(() => null);
+      const found = await this.openReader(recording)
+        .then((reader) => searchCast(reader, query, limit - hits.length, SEARCH_BYTES_BUDGET - bytes, signal))
+        .catch(() => null);
       searched++;
       if (!found) continue; // deleted meanwhile, or not ours: nothing to find
       bytes += found.bytes;

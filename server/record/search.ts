@@ -1,7 +1,7 @@
 // Full-text search of one terminal recording: replays its output (and typed input, if kept) into lines and finds the text.
-import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseEvent, parseHeader } from './asciicast.js';
+import type { RecordingReader } from './recording-reader.js';
 import { TerminalText, type TextLine } from './terminal-text.js';
 
 export interface CastMatch {
@@ -14,12 +14,12 @@ export interface CastMatch {
 const MAX_LINE_SHOWN = 300;
 
 /**
- * Case-insensitive. Reads the file as it is on disk, so a recording still being written (or cut by a crash)
- * is searched up to its last whole line. Stops early (`complete: false`) past `maxBytes` or once `signal`
- * aborts (the person gave up waiting).
+ * Case-insensitive. Reads the file as it was when opened, so a recording still being written (or cut by a crash)
+ * is searched up to its last whole line. Stops early (`complete: false`) past `maxBytes` of the file or once
+ * `signal` aborts (the person gave up waiting).
  */
 export async function searchCast(
-  path: string,
+  reader: RecordingReader,
   query: string,
   limit: number,
   maxBytes = Infinity,
@@ -33,7 +33,7 @@ export async function searchCast(
   const output = new TerminalText(found('output'));
   // Typed keys are not wrapped by any screen: one line per Enter.
   const input = new TerminalText(found('input'), Number.MAX_SAFE_INTEGER);
-  const file = createReadStream(path, { encoding: 'utf8' });
+  const file = reader.stream.setEncoding('utf8');
   const lines = createInterface({ input: file, crlfDelay: Infinity });
   let first = true;
   let complete = true;
@@ -51,7 +51,7 @@ export async function searchCast(
       else if (type === 'r') output.resize(Number.parseInt(data, 10));
       else if (type === 'i') input.feed(data.replace(/\r/g, '\n'), at);
       if (matches.length >= limit) break;
-      if (file.bytesRead > maxBytes || signal?.aborted) {
+      if (reader.bytesRead() > maxBytes || signal?.aborted) {
         complete = false;
         break;
       }
@@ -62,7 +62,7 @@ export async function searchCast(
     lines.close();
     file.destroy();
   }
-  return { matches, bytes: file.bytesRead, complete };
+  return { matches, bytes: reader.bytesRead(), complete };
 }
 
 /** A long line is cut around the match, so the hit stays readable. */

@@ -1,12 +1,15 @@
 // Recordings under failure: the gateway killed with SIGKILL mid-session, and a host that requires recording on a read-only disk.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { text } from 'node:stream/consumers';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { HostView } from '../../shared/api-types.js';
 import type { RecordingView } from '../../shared/recording-types.js';
+import { createSecretBox, loadOrCreateSecretKey } from '../../server/crypto/secret-box.js';
 import { parseAsciicast } from '../../server/record/asciicast.js';
+import { openRecordingReader } from '../../server/record/recording-reader.js';
 import { describeLab } from '../lab/availability.js';
 import { sshdUnavailableReason, startSshd, type LabSshd } from '../lab/sshd.js';
 import { startGatewayChild, type GatewayChild } from '../support/gateway-child.js';
@@ -57,7 +60,10 @@ describeLab('recordings when things go wrong', reason, () => {
     await gw.kill('SIGKILL');
     const files = readdirSync(join(dataDir, 'recordings'));
     expect(files).toHaveLength(1);
-    const cast = parseAsciicast(readFileSync(join(dataDir, 'recordings', files[0]!), 'utf8'));
+    // Sealed on disk (the default): none of the session in the clear; opened with the gateway's own key file.
+    const path = join(dataDir, 'recordings', files[0]!);
+    expect(readFileSync(path).includes('tick-1\r')).toBe(false);
+    const cast = parseAsciicast(await text((await openRecordingReader(path, files[0]!, createSecretBox(loadOrCreateSecretKey(dataDir)))).stream));
     const output = cast.events.filter((e) => e[1] === 'o').map((e) => e[2]).join('');
     const kept = Math.max(...[...output.matchAll(/tick-(\d+)\r\n/g)].map((m) => Number(m[1])));
     // A tick every 50 ms at best (usually slower): twenty ticks is at least one second.
@@ -69,7 +75,7 @@ describeLab('recordings when things go wrong', reason, () => {
     const [view] = (await again.api<RecordingView[]>('GET', '/api/recordings')).body;
     expect(view).toMatchObject({ state: 'interrupted', hostName: 'crashy', endReason: 'the gateway stopped during the session' });
     const served = await fetch(`${again.url}/api/recordings/${view!.id}/file`, { headers: { cookie: again.cookie } });
-    expect(view!.bytes).toBe(Number(served.headers.get('content-length')));
+    expect(view!.bytes).toBe(statSync(path).size);
     expect(parseAsciicast(await served.text()).events).toEqual(cast.events);
   });
 

@@ -1,4 +1,5 @@
 // SSH sessions recorded as asciicast v2 against a real sshd: what is kept, what is not, and full-text search that finds the moment.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostView } from '../../shared/api-types.js';
 import type { AuditEventView, AuditPageView } from '../../shared/audit-types.js';
@@ -71,7 +72,11 @@ describeLab('ssh session recordings', sshdUnavailableReason(), () => {
     expect(cast.events.some((e) => e[1] === 'i')).toBe(false);
     const times = cast.events.map((e) => e[0]);
     expect([...times].sort((a, b) => a - b)).toEqual(times);
-    expect(view.bytes).toBe(Buffer.byteLength(text));
+    // The index counts the file as stored: sealed, so larger than the text and none of it in the clear.
+    const stored = readFileSync(gw.gateway.recordings.pathOf(`${view.id}.cast`));
+    expect(view.bytes).toBe(stored.length);
+    expect(stored.length).toBeGreaterThan(Buffer.byteLength(text));
+    expect(stored.includes('rec-42-one')).toBe(false);
 
     // The audit log has the session: who, from where, the host key trusted on first use, the bytes, why it ended.
     let events: AuditEventView[] = [];

@@ -1,6 +1,4 @@
 // /api/recordings: list, search, fetch and delete session recordings. Admins see every recording; others only their own sessions'.
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -9,6 +7,7 @@ import type { RecordingSearchResult } from '../../../shared/recording-types.js';
 import type { Identity } from '../../auth/identity.js';
 import { can } from '../../policy/can.js';
 import { SearchBusyError, type RecordingService } from '../../record/recording-service.js';
+import { SealedRecordingError } from '../../record/sealed-records.js';
 import type { RecordingRecord } from '../../store/types.js';
 import { ApiFailure } from '../errors.js';
 import { assertAllowed, authRequestOf, type GatewayEnv } from '../request-guards.js';
@@ -82,20 +81,23 @@ export function recordingRoutes(recordings: RecordingService) {
 
   app.get('/:id', async (c) => c.json(recordings.view(await visible(c.req.param('id'), c.get('identity')))));
 
-  /** The recording as it is on disk now (a live one grows; a player reads what is there). */
+  /** The recording as the file holds it now, unsealed (a live one grows; a player reads what is there). */
   app.get('/:id/file', async (c) => {
     const record = await visible(c.req.param('id'), c.get('identity'));
-    const path = recordings.pathOf(record.file);
-    const size = await stat(path).then((s) => s.size, () => null);
-    if (size === null) throw new ApiFailure('not-found', 'the recording file is gone (deleted by retention?)');
+    let reader;
+    try {
+      reader = await recordings.openReader(record);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new ApiFailure('not-found', 'the recording file is gone (deleted by retention?)');
+      if (error instanceof SealedRecordingError) throw new ApiFailure('conflict', error.message);
+      throw error;
+    }
     const extension = record.format === 'asciicast' ? 'cast' : 'guac';
     const name = `porthole-${record.hostName.replace(/[^A-Za-z0-9._-]+/g, '_')}-${new Date(record.startedAt).toISOString().replace(/[:.]/g, '-')}.${extension}`;
     c.header('Content-Type', record.format === 'asciicast' ? 'application/x-asciicast' : 'application/octet-stream');
-    c.header('Content-Length', String(size));
     c.header('Content-Disposition', `${c.req.query('download') ? 'attachment' : 'inline'}; filename="${name}"`);
-    if (size === 0) return c.body(null);
-    // Only the bytes there now: a live recording keeps growing past what Content-Length promised.
-    return c.body(Readable.toWeb(createReadStream(path, { start: 0, end: size - 1 })) as ReadableStream<Uint8Array>);
+    // No Content-Length: a sealed file's plaintext size is known only once it has been read.
+    return c.body(Readable.toWeb(reader.stream) as ReadableStream<Uint8Array>);
   });
 
   app.delete('/:id', async (c) => {
