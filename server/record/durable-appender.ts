@@ -22,6 +22,8 @@ export interface DurableAppenderOptions {
 export interface Sealer {
   readonly header: Buffer;
   seal(data: Buffer): Buffer;
+  /** Written last by close(): the mark of a file closed properly. */
+  end(): Buffer;
 }
 
 const DEFAULTS = {
@@ -115,6 +117,16 @@ export class DurableAppender {
           if (!this.writing) this.startWrite();
           await this.writing;
         }
+        const { sealer } = this.options;
+        if (sealer && !this.error) {
+          await writeWhole(this.handle, sealer.end()).then(
+            (written) => {
+              this.bytes += written;
+              this.unsynced = true;
+            },
+            (e: unknown) => this.fail(asError(e)),
+          );
+        }
         if (!this.error && this.unsynced) await this.handle.datasync().catch((e: unknown) => this.fail(asError(e)));
       })();
       // A disk that never answers must not hold up the session's end or the gateway's shutdown.
@@ -148,8 +160,9 @@ export class DurableAppender {
         if (size > 0) {
           const plain = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
           const data = this.options.sealer ? this.options.sealer.seal(plain) : plain;
-          let at = 0;
-          while (at < data.length) at += (await this.handle.write(data, at, data.length - at)).bytesWritten;
+          // `bytes` counted the plaintext at append; a sealed write adds its length and tag.
+          this.bytes += data.length - plain.length;
+          await writeWhole(this.handle, data);
           this.unsynced = true;
         }
         if (this.unsynced && Date.now() - this.lastSync >= this.options.syncIntervalMs) {
@@ -179,6 +192,12 @@ export class DurableAppender {
     this.releaseWaiters();
     this.options.onError?.(error);
   }
+}
+
+async function writeWhole(handle: FileHandle, data: Buffer): Promise<number> {
+  let at = 0;
+  while (at < data.length) at += (await handle.write(data, at, data.length - at)).bytesWritten;
+  return data.length;
 }
 
 function asError(error: unknown): Error {

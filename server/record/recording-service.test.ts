@@ -7,6 +7,7 @@ import { text } from 'node:stream/consumers';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RecordingSettings } from '../../shared/api-types.js';
 import { createSecretBox } from '../crypto/secret-box.js';
+import type { AuditEntry } from '../audit/audit-log.js';
 import { createLogger } from '../log.js';
 import { openStore, type HostRecord, type Store } from '../store/index.js';
 import { RecordingUnavailableError } from './errors.js';
@@ -52,6 +53,33 @@ describe('RecordingService', () => {
       expect(await text((await service.openReader(record)).stream)).toContain('"$ rm -rf /tmp/scratch\\r\\n"');
       expect((await service.search('rm -rf', {}, 10)).hits.map((h) => h.match.line)).toEqual(['$ rm -rf /tmp/scratch']);
     }
+  });
+
+  it('refuses a sealed recording that was cut, altered or replaced, says so once in the audit log, and searches on', async () => {
+    const secretBox = createSecretBox(randomBytes(32));
+    const audited: AuditEntry[] = [];
+    const { service } = await setup({ maxAgeMs: 0, maxTotalBytes: 0 }, undefined, { secretBox, audit: { record: (e) => audited.push(e) } });
+    const ids: string[] = [];
+    for (const line of ['$ rm -rf /tmp/one', '$ rm -rf /tmp/two', '$ rm -rf /tmp/three']) {
+      const rec = await service.beginTerminal({ sessionId: `s-${line}`, host: host('h', { mode: 'on', input: false }), opener, width: 80, height: 24 }, () => {});
+      rec!.recorder.recordOutput(Buffer.from(`${line}\r\n`));
+      await rec!.end('done');
+      ids.push(rec!.id);
+    }
+    const [cut, replaced, intact] = await Promise.all(ids.map(async (id) => (await service.get(id))!));
+    const cutPath = service.pathOf(cut!.file);
+    writeFileSync(cutPath, readFileSync(cutPath).subarray(0, -20)); // the end mark gone: the session looks shorter
+    writeFileSync(service.pathOf(replaced!.file), '{"version": 2, "width": 80, "height": 24}\n[0.1, "o", "$ ls\\r\\n"]\n');
+    await expect(text((await service.openReader(cut!)).stream)).rejects.toThrow(/records are missing from its end/);
+    await expect(service.openReader(replaced!)).rejects.toThrow(/it was replaced/);
+    expect(await text((await service.openReader(intact!)).stream)).toContain('/tmp/three');
+
+    const found = await service.search('rm -rf', {}, 10);
+    expect(found.hits.map((h) => h.match.line).sort()).toEqual(['$ rm -rf /tmp/one', '$ rm -rf /tmp/three']);
+    expect(found.truncated).toBe(true);
+    await new Promise((r) => setImmediate(r));
+    const damaged = audited.filter((e) => e.action === 'recording.damaged');
+    expect(damaged.map((e) => e.detail?.recordingId).sort()).toEqual([cut!.id, replaced!.id].sort());
   });
 
   it('records nothing for a host whose policy is off', async () => {

@@ -12,7 +12,7 @@ import { DurableAppender } from './durable-appender.js';
 import { describeDiskError, RecordingUnavailableError } from './errors.js';
 import { openRecordingReader, type RecordingReader } from './recording-reader.js';
 import { recordingsToPrune, type RetentionLimits } from './retention.js';
-import { RecordSealer } from './sealed-records.js';
+import { RecordSealer, SealedRecordingError } from './sealed-records.js';
 import { searchCast, type CastMatch } from './search.js';
 import { TerminalRecorder } from './terminal-recorder.js';
 
@@ -70,6 +70,8 @@ export class RecordingService {
   private pruneTimer: NodeJS.Timeout | undefined;
   private pruning: Promise<void> | null = null;
   private searches = 0;
+  /** Recordings whose damage is already in the audit log (each fetch would find it again). */
+  private readonly reportedDamage = new Set<string>();
   private readonly now: () => number;
 
   constructor(private readonly options: RecordingServiceOptions) {
@@ -159,7 +161,7 @@ export class RecordingService {
     const record: RecordingRecord = {
       id, sessionId: facts.sessionId, hostId: host.id, hostName: host.name, protocol: host.protocol, format, principal: facts.opener.principal,
       userName: facts.opener.name, device: facts.opener.device ?? null, file, startedAt: this.now(), endedAt: null, bytes: 0, input: host.recording.input,
-      state: 'recording', endReason: null, width: facts.width, height: facts.height,
+      sealed: !!this.options.secretBox && this.options.encrypt !== false, state: 'recording', endReason: null, width: facts.width, height: facts.height,
     };
     let appender: DurableAppender | undefined;
     let indexed = false;
@@ -169,8 +171,7 @@ export class RecordingService {
       // (and retention can delete), never a file nothing knows about.
       await this.options.store.create(record);
       indexed = true;
-      const { secretBox, encrypt = true } = this.options;
-      const sealer = secretBox && encrypt ? new RecordSealer(secretBox, file) : undefined;
+      const sealer = record.sealed ? new RecordSealer(this.options.secretBox!, file) : undefined;
       appender = await DurableAppender.create(this.pathOf(file), head, { sealer, onError: (error) => this.fail(active, error, onFailed) });
       active.file = appender;
       this.active.set(id, active);
@@ -222,9 +223,36 @@ export class RecordingService {
     return join(this.options.dir, file);
   }
 
-  /** The recording's text as the file holds it now, unsealed. Throws ENOENT when the file is gone. */
-  openReader(record: Pick<RecordingRecord, 'file'>): Promise<RecordingReader> {
-    return openRecordingReader(this.pathOf(record.file), record.file, this.options.secretBox);
+  /**
+   * The recording's text as the file holds it now, unsealed. Throws ENOENT when the file is gone, and
+   * SealedRecordingError when it cannot be opened; damage found while reading is logged and audited.
+   */
+  async openReader(record: RecordingRecord): Promise<RecordingReader> {
+    const expected = { sealed: record.sealed, finished: record.state === 'complete', onDamagedTail: (error: Error) => this.reportDamage(record, error, true) };
+    try {
+      const reader = await openRecordingReader(this.pathOf(record.file), record.file, this.options.secretBox, expected);
+      reader.stream.once('error', (error) => error instanceof SealedRecordingError && this.reportDamage(record, error, false));
+      return reader;
+    } catch (error) {
+      if (error instanceof SealedRecordingError) this.reportDamage(record, error, false);
+      throw error;
+    }
+  }
+
+  /**
+   * A damaged tail of an unfinished recording is what a power cut leaves: logged. Anything else means the file was
+   * altered or replaced, or the key changed: logged and audited, once per recording per run.
+   */
+  private reportDamage(record: RecordingRecord, error: Error, tailOnly: boolean): void {
+    const { log, audit } = this.options;
+    log.warn({ event: tailOnly ? 'recording.damaged_tail' : 'recording.damaged', recording: record.id, err: error.message }, tailOnly ? 'a recording ends in damage; it is read up to there' : 'a recording cannot be read as written');
+    if (tailOnly || this.reportedDamage.has(record.id)) return;
+    if (this.reportedDamage.size >= 10_000) this.reportedDamage.clear();
+    this.reportedDamage.add(record.id);
+    audit?.record({
+      action: 'recording.damaged', actor: GATEWAY_ACTOR, hostId: record.hostId, hostName: record.hostName, protocol: record.protocol, sessionId: record.sessionId,
+      detail: { recordingId: record.id, reason: error.message },
+    });
   }
 
   async list(filter: RecordingFilter): Promise<RecordingView[]> {
@@ -267,14 +295,24 @@ export class RecordingService {
         truncated = true;
         break;
       }
-      const found = await this.openReader(recording)
-        .then((reader) => searchCast(reader, query, limit - hits.length, SEARCH_BYTES_BUDGET - bytes, signal))
-        .catch(() => null);
       searched++;
-      if (!found) continue; // deleted meanwhile, or not ours: nothing to find
-      bytes += found.bytes;
-      if (!found.complete) truncated = true;
-      for (const match of found.matches) hits.push({ recording: this.view(recording), match });
+      let reader: RecordingReader;
+      try {
+        reader = await this.openReader(recording);
+      } catch (error) {
+        // Deleted meanwhile: nothing to find. Unreadable (reported): the search could not read everything.
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') truncated = true;
+        continue;
+      }
+      try {
+        const found = await searchCast(reader, query, limit - hits.length, SEARCH_BYTES_BUDGET - bytes, signal);
+        if (!found.complete) truncated = true;
+        for (const match of found.matches) hits.push({ recording: this.view(recording), match });
+      } catch {
+        truncated = true; // not expected (searchCast keeps what it found before damage): the search says it is incomplete
+      } finally {
+        bytes += reader.bytesRead();
+      }
     }
     return { hits, searched, truncated };
   }

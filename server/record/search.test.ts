@@ -24,7 +24,7 @@ describe.each(['plain', 'sealed'] as const)('a %s recording', (kind) => {
       for (let i = 0; i < text.length; i += 50) records.push(sealer.seal(Buffer.from(text.slice(i, i + 50).join(''))));
       writeFileSync(path, Buffer.concat([sealer.header, ...records]));
     }
-    return () => openRecordingReader(path, 'r.cast', box);
+    return () => openRecordingReader(path, 'r.cast', box, { sealed: kind === 'sealed', finished: false });
   }
 
   it('finds a line case-insensitively, with the second it was finished, and tolerates a cut last line', async () => {

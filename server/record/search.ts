@@ -15,8 +15,8 @@ const MAX_LINE_SHOWN = 300;
 
 /**
  * Case-insensitive. Reads the file as it was when opened, so a recording still being written (or cut by a crash)
- * is searched up to its last whole line. Stops early (`complete: false`) past `maxBytes` of the file or once
- * `signal` aborts (the person gave up waiting).
+ * is searched up to its last whole line. Stops early (`complete: false`) past `maxBytes` of the file, once
+ * `signal` aborts (the person gave up waiting), or where the file turns out damaged.
  */
 export async function searchCast(
   reader: RecordingReader,
@@ -56,6 +56,11 @@ export async function searchCast(
         break;
       }
     }
+  } catch {
+    // The file failed partway (damaged or altered; its reader reports why): what was read before still counts.
+    complete = false;
+  }
+  try {
     output.flush();
     input.flush();
   } finally {

@@ -7,7 +7,7 @@ function toRecord(row: Selectable<RecordingsTable>): RecordingRecord {
   return {
     id: row.id, sessionId: row.session_id, hostId: row.host_id, hostName: row.host_name, protocol: row.protocol, format: row.format,
     principal: row.principal, userName: row.user_name, device: row.device, file: row.file, startedAt: Number(row.started_at),
-    endedAt: row.ended_at === null ? null : Number(row.ended_at), bytes: Number(row.bytes), input: Number(row.input) === 1,
+    endedAt: row.ended_at === null ? null : Number(row.ended_at), bytes: Number(row.bytes), input: Number(row.input) === 1, sealed: Number(row.sealed) === 1,
     state: row.state, endReason: row.end_reason, width: Number(row.width), height: Number(row.height),
   };
 }
@@ -19,7 +19,7 @@ export function createRecordingStore(db: Kysely<Database>): RecordingStore {
         .insertInto('recordings')
         .values({
           id: r.id, session_id: r.sessionId, host_id: r.hostId, host_name: r.hostName, protocol: r.protocol, format: r.format, principal: r.principal,
-          user_name: r.userName, device: r.device, file: r.file, started_at: r.startedAt, ended_at: r.endedAt, bytes: r.bytes, input: r.input ? 1 : 0,
+          user_name: r.userName, device: r.device, file: r.file, started_at: r.startedAt, ended_at: r.endedAt, bytes: r.bytes, input: r.input ? 1 : 0, sealed: r.sealed ? 1 : 0,
           state: r.state, end_reason: r.endReason, width: r.width, height: r.height,
         })
         .execute();

@@ -116,6 +116,8 @@ export interface RecordingsTable {
   bytes: number;
   /** 1 when typed input (or desktop key and mouse events) was kept. */
   input: number;
+  /** 1 when the file is sealed under the gateway's key. */
+  sealed: number;
   state: 'recording' | 'complete' | 'interrupted' | 'failed';
   end_reason: string | null;
   width: number;

@@ -365,19 +365,19 @@ for (const backend of [sqlite, postgres]) {
     describe('recordings', () => {
       const recording = (id: string, overrides: Partial<RecordingRecord> = {}): RecordingRecord => ({
         id, sessionId: `s-${id}`, hostId: 'h1', hostName: 'nas', protocol: 'ssh', format: 'asciicast', principal: 'owner', userName: 'Owner',
-        device: null, file: `${id}.cast`, startedAt: T0, endedAt: null, bytes: 0, input: false, state: 'recording', endReason: null,
+        device: null, file: `${id}.cast`, startedAt: T0, endedAt: null, bytes: 0, input: false, sealed: false, state: 'recording', endReason: null,
         width: 80, height: 24, ...overrides,
       });
 
       it('indexes recordings, lists them newest first with filters, and records how they ended', async () => {
         await store.recordings.create(recording('a'));
-        await store.recordings.create(recording('b', { startedAt: T0 + 10, hostId: 'h2', principal: 'login:bob', input: true, format: 'guacamole', protocol: 'vnc' }));
+        await store.recordings.create(recording('b', { startedAt: T0 + 10, hostId: 'h2', principal: 'login:bob', input: true, sealed: true, format: 'guacamole', protocol: 'vnc' }));
         await store.recordings.create(recording('c', { startedAt: T0 + 20 }));
         expect((await store.recordings.list()).map((r) => r.id)).toEqual(['c', 'b', 'a']);
         expect((await store.recordings.list({ principal: 'login:bob' })).map((r) => r.id)).toEqual(['b']);
         expect((await store.recordings.list({ hostId: 'h1', before: T0 + 20 })).map((r) => r.id)).toEqual(['a']);
         expect((await store.recordings.list({ format: 'asciicast', limit: 1 })).map((r) => r.id)).toEqual(['c']);
-        expect((await store.recordings.list({ protocol: 'vnc' }))[0]).toEqual(recording('b', { startedAt: T0 + 10, hostId: 'h2', principal: 'login:bob', input: true, format: 'guacamole', protocol: 'vnc' }));
+        expect((await store.recordings.list({ protocol: 'vnc' }))[0]).toEqual(recording('b', { startedAt: T0 + 10, hostId: 'h2', principal: 'login:bob', input: true, sealed: true, format: 'guacamole', protocol: 'vnc' }));
         expect((await store.recordings.unfinished()).map((r) => r.id).sort()).toEqual(['a', 'b', 'c']);
         await store.recordings.finish('a', { endedAt: T0 + 5, bytes: 5_000_000_000, state: 'complete', endReason: 'the shell exited with code 0' });
         expect(await store.recordings.get('a')).toMatchObject({ endedAt: T0 + 5, bytes: 5_000_000_000, state: 'complete', endReason: 'the shell exited with code 0' });

@@ -185,6 +185,8 @@ export interface RecordingRecord {
   endedAt: number | null;
   bytes: number;
   input: boolean;
+  /** The file is sealed under the gateway's key (a plain file in its place is refused). */
+  sealed: boolean;
   state: 'recording' | 'complete' | 'interrupted' | 'failed';
   endReason: string | null;
   width: number;

@@ -63,7 +63,7 @@ describeLab('recordings when things go wrong', reason, () => {
     // Sealed on disk (the default): none of the session in the clear; opened with the gateway's own key file.
     const path = join(dataDir, 'recordings', files[0]!);
     expect(readFileSync(path).includes('tick-1\r')).toBe(false);
-    const cast = parseAsciicast(await text((await openRecordingReader(path, files[0]!, createSecretBox(loadOrCreateSecretKey(dataDir)))).stream));
+    const cast = parseAsciicast(await text((await openRecordingReader(path, files[0]!, createSecretBox(loadOrCreateSecretKey(dataDir)), { sealed: true, finished: false })).stream));
     const output = cast.events.filter((e) => e[1] === 'o').map((e) => e[2]).join('');
     const kept = Math.max(...[...output.matchAll(/tick-(\d+)\r\n/g)].map((m) => Number(m[1])));
     // A tick every 50 ms at best (usually slower): twenty ticks is at least one second.

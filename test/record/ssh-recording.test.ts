@@ -1,5 +1,5 @@
 // SSH sessions recorded as asciicast v2 against a real sshd: what is kept, what is not, and full-text search that finds the moment.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostView } from '../../shared/api-types.js';
 import type { AuditEventView, AuditPageView } from '../../shared/audit-types.js';
@@ -141,6 +141,21 @@ describeLab('ssh session recordings', sshdUnavailableReason(), () => {
     expect((await gw.api('GET', '/api/recordings/does-not-exist/file')).status).toBe(404);
     const host = await labHost('rec-delete', { mode: 'on' });
     const { view } = await recordSession(host, [{ type: 'echo doomed\r', expect: 'doomed' }]);
+    // HEAD answers without a body, and leaves no file open behind it (the gateway runs in this process).
+    const path = gw.gateway.recordings.pathOf(`${view.id}.cast`);
+    for (let i = 0; i < 5; i++) {
+      const head = await fetch(`${gw.url}/api/recordings/${view.id}/file`, { method: 'HEAD', headers: { cookie: gw.cookie } });
+      expect(head.status).toBe(200);
+      expect(await head.text()).toBe('');
+    }
+    const openOnRecording = () => readdirSync('/proc/self/fd').filter((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`) === path;
+      } catch {
+        return false; // closed meanwhile
+      }
+    }).length;
+    await expect.poll(openOnRecording).toBe(0);
     expect((await gw.api('DELETE', `/api/recordings/${view.id}`)).status).toBe(204);
     expect((await gw.api('GET', `/api/recordings/${view.id}`)).status).toBe(404);
     expect((await gw.api('DELETE', `/api/recordings/${view.id}`)).status).toBe(404);

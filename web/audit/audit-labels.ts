@@ -44,10 +44,11 @@ const ACTION_LABEL: Record<string, string> = {
   'recording.failed': 'Recording failed',
   'recording.pruned': 'Old recordings pruned',
   'recording.deleted': 'Recording deleted',
+  'recording.damaged': 'Recording altered or damaged',
   'audit.exported': 'Audit log exported',
 };
 
-const WARN = new Set(['hostkey.changed', 'recording.unavailable', 'recording.failed', 'recording.deleted', 'session.ended_by_admin', 'auth.login_refused', 'share.refused', 'share.removed', 'share.revoked', 'host.credential_changed', 'host.deleted', 'hostkey.accepted', 'hostkey.forgotten', 'token.deleted']);
+const WARN = new Set(['hostkey.changed', 'recording.damaged', 'recording.unavailable', 'recording.failed', 'recording.deleted', 'session.ended_by_admin', 'auth.login_refused', 'share.refused', 'share.removed', 'share.revoked', 'host.credential_changed', 'host.deleted', 'hostkey.accepted', 'hostkey.forgotten', 'token.deleted']);
 const OK = new Set(['auth.login', 'auth.arrived', 'session.start', 'share.opened', 'share.joined', 'hostkey.trusted']);
 
 /** "Share link used" for share.opened; an unknown action becomes words from its own name ("recording.pruned" → "Recording pruned"). */

@@ -96,6 +96,11 @@ export function recordingRoutes(recordings: RecordingService) {
     const name = `porthole-${record.hostName.replace(/[^A-Za-z0-9._-]+/g, '_')}-${new Date(record.startedAt).toISOString().replace(/[:.]/g, '-')}.${extension}`;
     c.header('Content-Type', record.format === 'asciicast' ? 'application/x-asciicast' : 'application/octet-stream');
     c.header('Content-Disposition', `${c.req.query('download') ? 'attachment' : 'inline'}; filename="${name}"`);
+    // HEAD sends no body, and a stream nobody reads would hold its file open.
+    if (c.req.method === 'HEAD') {
+      reader.stream.destroy();
+      return c.body(null);
+    }
     // No Content-Length: a sealed file's plaintext size is known only once it has been read.
     return c.body(Readable.toWeb(reader.stream) as ReadableStream<Uint8Array>);
   });

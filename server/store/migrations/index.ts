@@ -9,6 +9,7 @@ import { shareLinks } from './006-share-links.js';
 import { hostSettings } from './007-host-settings.js';
 import { recordings } from './008-recordings.js';
 import { auditLog } from './009-audit-log.js';
+import { sealedRecordings } from './010-sealed-recordings.js';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '007-host-settings': hostSettings,
   '008-recordings': recordings,
   '009-audit-log': auditLog,
+  '010-sealed-recordings': sealedRecordings,
 };
 
 export const migrationProvider: MigrationProvider = {
