@@ -23,6 +23,8 @@ export interface RecordingView {
   bytes: number;
   /** Whether typed input (SSH) or key and mouse events (desktops) were kept. */
   input: boolean;
+  /** Encrypted at rest under the gateway's key (the API always answers the plain text). */
+  sealed: boolean;
   state: RecordingState;
   endReason: string | null;
   width: number;

@@ -269,7 +269,7 @@ export class RecordingService {
     return {
       id: r.id, sessionId: r.sessionId, hostId: r.hostId, hostName: r.hostName, protocol: r.protocol, format: r.format,
       user: { principal: r.principal, name: r.userName, device: r.device }, startedAt: r.startedAt, endedAt: r.endedAt,
-      bytes: live ? live.file.bytes : r.bytes, input: r.input, state: r.state, endReason: r.endReason, width: r.width, height: r.height,
+      bytes: live ? live.file.bytes : r.bytes, input: r.input, sealed: r.sealed, state: r.state, endReason: r.endReason, width: r.width, height: r.height,
     };
   }
 

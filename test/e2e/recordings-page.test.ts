@@ -103,7 +103,7 @@ describeLab('recordings pages in Chromium', reason, () => {
     await expect.poll(() => terminalText(page)).toMatch(/echo first-marker\s+first-marker/);
     expect(await terminalText(page)).not.toContain('second-marker');
     const head = await page.locator('.recording-player-page .page-head').innerText();
-    expect(head).toMatch(/lab-ssh[\s\S]*SSH[\s\S]*Interrupted[\s\S]*Input recorded[\s\S]*Alice on laptop/);
+    expect(head).toMatch(/lab-ssh[\s\S]*SSH[\s\S]*Interrupted[\s\S]*Input recorded[\s\S]*Encrypted[\s\S]*Alice on laptop/);
     expect(await page.locator('.recording-notes').innerText()).toMatch(/Typed input was recorded[\s\S]*stopped early \(the gateway stopped\)[\s\S]*cut short/);
     expect(await page.getByRole('link', { name: 'Download' }).getAttribute('href')).toBe('/api/recordings/rec-ssh/file?download=1');
     await page.screenshot({ path: join(shots, 'recordings-terminal-light.png') });

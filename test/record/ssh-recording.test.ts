@@ -59,7 +59,7 @@ describeLab('ssh session recordings', sshdUnavailableReason(), () => {
       { type: 'read -s -p "sec""ret? " s; echo; echo got-${#s}\r', expect: 'secret? ' },
       { type: 'hunter2-typed\r', expect: 'got-13' },
     ]);
-    expect(view).toMatchObject({ format: 'asciicast', protocol: 'ssh', hostName: 'rec-output', input: false, state: 'complete', user: { name: 'Owner' } });
+    expect(view).toMatchObject({ format: 'asciicast', protocol: 'ssh', hostName: 'rec-output', input: false, sealed: true, state: 'complete', user: { name: 'Owner' } });
     const cast = parseAsciicast(text);
     expect(cast.truncated).toBe(false);
     expect(cast.header).toMatchObject({ version: 2, width: 80, height: 24, sshUser: sshd.user, localUser: sshd.user, connectionID: sessionId, srcNodeUser: 'Owner' });

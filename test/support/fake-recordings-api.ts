@@ -14,13 +14,13 @@ const base = Math.floor(Date.now() / 60_000) * 60_000 - 2 * 3_600_000;
 export const SSH_RECORDING: RecordingView = {
   id: 'rec-ssh', sessionId: 'sess-ssh', hostId: 'host-ssh', hostName: 'lab-ssh', protocol: 'ssh', format: 'asciicast',
   user: { principal: 'alice@example.com', name: 'Alice', device: 'laptop' }, startedAt: base, endedAt: base + 6500,
-  bytes: TERMINAL_CAST.length, input: true, state: 'interrupted', endReason: 'the gateway stopped', width: 80, height: 24,
+  bytes: TERMINAL_CAST.length, input: true, sealed: true, state: 'interrupted', endReason: 'the gateway stopped', width: 80, height: 24,
 };
 
 export const VNC_RECORDING: RecordingView = {
   id: 'rec-vnc', sessionId: 'sess-vnc', hostId: 'host-vnc', hostName: 'lab-desktop', protocol: 'vnc', format: 'guacamole',
   user: { principal: 'bob@example.com', name: 'Bob', device: null }, startedAt: base - 60_000, endedAt: base - 56_000,
-  bytes: DESKTOP_GUAC.length, input: true, state: 'complete', endReason: null, width: 64, height: 64,
+  bytes: DESKTOP_GUAC.length, input: true, sealed: false, state: 'complete', endReason: null, width: 64, height: 64,
 };
 
 /** A recording whose file is not what its format says, for the error card. */

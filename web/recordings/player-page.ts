@@ -54,6 +54,7 @@ export function recordingPlayerPage(query: URLSearchParams): Page {
       h('span', { class: 'badge' }, PROTOCOL_LABEL[rec.protocol]),
       h('span', { class: `badge ${STATE_BADGE[rec.state]}` }, STATE_LABEL[rec.state]),
       rec.input ? h('span', { class: 'badge' }, icon('keyboard', 12), 'Input recorded') : null,
+      rec.sealed ? h('span', { class: 'badge', title: 'Stored encrypted under the gateway key' }, icon('lock', 12), 'Encrypted') : null,
       h('span', null, [describeUser(rec.user), `started ${formatStarted(rec.startedAt)}`, `${formatDuration(recordingLength(rec))}${rec.state === 'recording' ? ' so far' : ''}`, formatBytes(rec.bytes)].join(' · ')),
     );
     replaceChildren(actions, h('a', { class: 'btn', href: recordingFileUrl(rec.id, true), download: '' }, icon('download', 16), 'Download'));
