@@ -206,18 +206,20 @@ async function runTerminal(gw: DesktopGateway): Promise<TerminalSummary> {
     } catch {
       // reported below
     }
-    castPerOutputByte[p.key] = bytes / outputBytes.get(p.key)!;
+    // What the disk holds per byte of output (sealed files add a 20-byte length and tag per write).
+    castPerOutputByte[p.key] = rec.bytes / outputBytes.get(p.key)!;
     // Each run's typed command line (echoed, so in the output too) holds a 'y' or two of its own: a little slack above.
     const problems = [
       header.version !== 2 && 'no asciicast v2 header',
       rec.state !== 'complete' && `state ${rec.state}`,
-      rec.bytes !== bytes && `listed ${rec.bytes} bytes, served ${bytes}`,
+      !rec.sealed && rec.bytes !== bytes && `listed ${rec.bytes} bytes, served ${bytes}`,
+      rec.sealed && (rec.bytes <= bytes || rec.bytes > bytes * 1.01) && `sealed file of ${rec.bytes} bytes for ${bytes} served`,
       (y < expectedY || y > expectedY + 65_536) && `${y} 'y' bytes, expected ${expectedY}`,
       p.key === 'input' && inputEvents === 0 && 'no input events',
       p.key === 'on' && inputEvents > 0 && `${inputEvents} input events with input off`,
     ].filter(Boolean);
-    castCheck[p.key] = problems.length ? `**${problems.join('; ')}**` : `ok: ${(y / 1e6).toFixed(1)} MB of 'y' in ${(bytes / 1e6).toFixed(1)} MB`;
-    details.push(`- terminal recording (${p.key}): ${rec.id}, ${bytes} bytes, state ${rec.state}; 'y' bytes ${y} (sent ${expectedY}); input events ${inputEvents}; output bytes the client received ${outputBytes.get(p.key)}`);
+    castCheck[p.key] = problems.length ? `**${problems.join('; ')}**` : `ok: ${(y / 1e6).toFixed(1)} MB of 'y' in ${(bytes / 1e6).toFixed(1)} MB${rec.sealed ? `, sealed in ${(rec.bytes / 1e6).toFixed(1)} MB` : ''}`;
+    details.push(`- terminal recording (${p.key}): ${rec.id}, ${bytes} bytes served, ${rec.bytes} stored${rec.sealed ? ' (sealed)' : ''}, state ${rec.state}; 'y' bytes ${y} (sent ${expectedY}); input events ${inputEvents}; output bytes the client received ${outputBytes.get(p.key)}`);
     log(`terminal recording ${p.key}: ${castCheck[p.key]}`);
   }
 
