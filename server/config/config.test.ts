@@ -15,6 +15,13 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ listenHost: '127.0.0.1', port: 8470, dataDir: join(dir, 'data'), detachGraceMs: 300_000, databaseUrl: undefined });
   });
 
+  it('keeps recordings under the data directory, sealed, 90 days and 20 GB unless porthole.yaml says otherwise', () => {
+    const dir = cwd();
+    expect(loadConfig([], {}, dir).recordings).toEqual({ dir: join(dir, 'data', 'recordings'), maxAgeMs: 90 * 86_400_000, maxTotalBytes: 20e9, tailnetHosts: { mode: 'on', input: false }, encrypt: true });
+    writeFileSync(join(dir, 'porthole.yaml'), 'recordings:\n  dir: rec\n  maxAgeDays: 7\n  maxTotalGB: 0.5\n  encrypt: false\n');
+    expect(loadConfig([], {}, dir).recordings).toMatchObject({ dir: join(dir, 'rec'), maxAgeMs: 7 * 86_400_000, maxTotalBytes: 5e8, encrypt: false });
+  });
+
   it('prefers flags over environment over the file', () => {
     const dir = cwd();
     writeFileSync(join(dir, 'porthole.yaml'), 'port: 9001\ndetachGraceSeconds: 10\n');

@@ -1,5 +1,7 @@
 // SSH sessions recorded as asciicast v2 against a real sshd: what is kept, what is not, and full-text search that finds the moment.
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostView } from '../../shared/api-types.js';
 import type { AuditEventView, AuditPageView } from '../../shared/audit-types.js';
@@ -159,6 +161,27 @@ describeLab('ssh session recordings', sshdUnavailableReason(), () => {
     expect((await gw.api('DELETE', `/api/recordings/${view.id}`)).status).toBe(204);
     expect((await gw.api('GET', `/api/recordings/${view.id}`)).status).toBe(404);
     expect((await gw.api('DELETE', `/api/recordings/${view.id}`)).status).toBe(404);
+  });
+
+  it('writes recordings in the clear when porthole.yaml says recordings.encrypt: false', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'porthole-plain-recordings-'));
+    const plain = await startTestGateway({ recordings: { dir, maxAgeMs: 0, maxTotalBytes: 0, tailnetHosts: { mode: 'on', input: false }, encrypt: false } });
+    try {
+      const host = await plain.addHost({ name: 'rec-plain', address: sshd.host, port: sshd.port, username: sshd.user, auth: { method: 'password', password: sshd.password }, recording: { mode: 'on' } });
+      const { client, sessionId } = await plain.openTerminal(host.id);
+      client.type('echo plain-$((40+2))\r');
+      await client.waitForOutput('plain-42');
+      expect((await plain.api('DELETE', `/api/sessions/${sessionId}`)).status).toBe(204);
+      client.close();
+      let view: RecordingView | undefined;
+      await expect.poll(async () => (view = (await plain.api<RecordingView[]>('GET', `/api/recordings?host=${host.id}`)).body[0])?.state).toBe('complete');
+      expect(view!.sealed).toBe(false);
+      const stored = readFileSync(join(dir, `${view!.id}.cast`), 'utf8');
+      expect(stored).toContain('plain-42');
+      expect(parseAsciicast(stored).header.version).toBe(2);
+    } finally {
+      await plain.close();
+    }
   });
 });
 
