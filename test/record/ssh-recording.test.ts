@@ -28,14 +28,27 @@ describeLab('ssh session recordings', sshdUnavailableReason(), () => {
     return gw.addHost({ name, address: sshd.host, port: sshd.port, username: sshd.user, auth: { method: 'password', password: sshd.password }, recording });
   }
 
-  /** Runs commands in a recorded session, ends it, and returns its finished recording. */
-  async function recordSession(host: HostView, commands: { type: string; expect: string }[]): Promise<{ view: RecordingView; text: string; sessionId: string }> {
+  /**
+   * Runs commands in a recorded session, ends it, and returns its finished recording.
+   * Each command is typed at a prompt (unless a step says the shell is not at one): typed
+   * ahead, the tty echoes a line and readline then shows it again, so the screen, and
+   * search, would hold the command twice.
+   */
+  async function recordSession(
+    host: HostView,
+    commands: { type: string; expect: string; atPrompt?: false }[],
+  ): Promise<{ view: RecordingView; text: string; sessionId: string }> {
     const { client, sessionId } = await gw.openTerminal(host.id);
     // The person is told their session is recorded.
     await client.waitFor(() => client.messages.some((m) => m.type === 'recording' && m.active), 'the recording notice');
+    // bash's prompt ends in "$ ", sometimes followed by an erase to the end of the line.
+    const prompt = /[$#] (\x1b\[K)?$/;
+    const atPrompt = (after: string) => prompt.test(client.output.slice(client.output.lastIndexOf(after) + after.length));
+    await client.waitFor(() => prompt.test(client.output), 'the first prompt');
     for (const command of commands) {
       client.type(command.type);
       await client.waitForOutput(command.expect);
+      if (command.atPrompt !== false) await client.waitFor(() => atPrompt(command.expect), `the prompt after ${command.expect}`);
     }
     expect((await gw.api('DELETE', `/api/sessions/${sessionId}`)).status).toBe(204);
     client.close();
@@ -58,7 +71,7 @@ describeLab('ssh session recordings', sshdUnavailableReason(), () => {
     const { view, text, sessionId } = await recordSession(host, [
       { type: 'echo rec-$((20+22))-one\r', expect: 'rec-42-one' },
       // The prompt is split in the command so its echo cannot be mistaken for the prompt itself.
-      { type: 'read -s -p "sec""ret? " s; echo; echo got-${#s}\r', expect: 'secret? ' },
+      { type: 'read -s -p "sec""ret? " s; echo; echo got-${#s}\r', expect: 'secret? ', atPrompt: false },
       { type: 'hunter2-typed\r', expect: 'got-13' },
     ]);
     expect(view).toMatchObject({ format: 'asciicast', protocol: 'ssh', hostName: 'rec-output', input: false, sealed: true, state: 'complete', user: { name: 'Owner' } });
