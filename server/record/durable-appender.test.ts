@@ -41,6 +41,34 @@ describe('DurableAppender', () => {
     expect(readFileSync(path, 'utf8')).toBe('');
   });
 
+  it('keeps writing while a sync is slow, so a crashed process loses no more than its write interval', async () => {
+    const path = join(dir(), 'slow-sync');
+    const file = await DurableAppender.create(path, '', { writeIntervalMs: 10, syncIntervalMs: 1 });
+    // From here on every fdatasync hangs until released: a busy shared disk.
+    const handles = Object.getPrototypeOf((file as unknown as { handle: object }).handle) as { datasync: () => Promise<void> };
+    const realSync = handles.datasync;
+    const held: (() => void)[] = [];
+    handles.datasync = function (this: unknown) {
+      return new Promise<void>((resolve) => held.push(resolve)).then(() => realSync.call(this));
+    };
+    try {
+      file.append('one;');
+      await expect.poll(() => held.length).toBe(1);
+      file.append('two;');
+      file.append('three;');
+      await expect.poll(() => readFileSync(path, 'utf8')).toBe('one;two;three;');
+      expect(held).toHaveLength(1);
+      const closed = file.close();
+      held.splice(0).forEach((release) => release());
+      await expect.poll(() => held.length).toBe(1);
+      held.splice(0).forEach((release) => release());
+      await closed;
+      expect(file.failed).toBeNull();
+    } finally {
+      handles.datasync = realSync;
+    }
+  });
+
   it('resolves drained() once what was pending is written', async () => {
     const path = join(dir(), 'c');
     const file = await DurableAppender.create(path, '', { writeIntervalMs: 10 });

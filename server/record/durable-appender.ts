@@ -42,6 +42,9 @@ export class DurableAppender {
   private pendingBytes = 0;
   private writing: Promise<void> | null = null;
   private writingSince = 0;
+  /** The sync runs beside the writes, not between them: a slow fdatasync must not hold newer data in memory. */
+  private syncing: Promise<void> | null = null;
+  private syncingSince = 0;
   private timer: NodeJS.Timeout | undefined;
   private lastSync = Date.now();
   private unsynced = false;
@@ -127,6 +130,7 @@ export class DurableAppender {
             (e: unknown) => this.fail(asError(e)),
           );
         }
+        await this.syncing;
         if (!this.error && this.unsynced) await this.handle.datasync().catch((e: unknown) => this.fail(asError(e)));
       })();
       // A disk that never answers must not hold up the session's end or the gateway's shutdown.
@@ -142,12 +146,33 @@ export class DurableAppender {
 
   private tick(): void {
     if (this.error) return;
-    if (this.writing && Date.now() - this.writingSince > this.options.stallMs) return this.fail(new Error('the recording disk stopped responding'));
+    const now = Date.now();
+    const stalled = (this.writing && now - this.writingSince > this.options.stallMs) || (this.syncing && now - this.syncingSince > this.options.stallMs);
+    if (stalled) return this.fail(new Error('the recording disk stopped responding'));
     if (this.pendingBytes > 0) this.startWrite();
-    else if (this.unsynced && !this.writing && Date.now() - this.lastSync >= this.options.syncIntervalMs) this.startWrite();
+    this.startSyncIfDue();
   }
 
-  /** One write at a time, in order; a sync follows when the last one is a second old. */
+  /**
+   * Forces written data to the disk when the last sync is a second old. Writes go on meanwhile: a
+   * crashed process loses only what it had not written yet (the page cache outlives it); a power cut,
+   * what was written since the last sync.
+   */
+  private startSyncIfDue(): void {
+    if (this.syncing || this.error || this.closing || !this.unsynced || Date.now() - this.lastSync < this.options.syncIntervalMs) return;
+    // A write that completes during this sync marks the file unsynced again, for the next one.
+    this.unsynced = false;
+    this.syncingSince = Date.now();
+    this.syncing = this.handle
+      .datasync()
+      .then(
+        () => void (this.lastSync = Date.now()),
+        (e: unknown) => this.fail(asError(e)),
+      )
+      .finally(() => (this.syncing = null));
+  }
+
+  /** One write at a time, in order. */
   private startWrite(): void {
     if (this.writing || this.error) return;
     const chunks = this.pending;
@@ -165,11 +190,7 @@ export class DurableAppender {
           await writeWhole(this.handle, data);
           this.unsynced = true;
         }
-        if (this.unsynced && Date.now() - this.lastSync >= this.options.syncIntervalMs) {
-          await this.handle.datasync();
-          this.lastSync = Date.now();
-          this.unsynced = false;
-        }
+        this.startSyncIfDue();
       } catch (error) {
         this.fail(asError(error));
       } finally {
