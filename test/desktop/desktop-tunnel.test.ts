@@ -111,8 +111,10 @@ describeLab('desktop tunnel', xvncUnavailableReason(), () => {
     await client.waitFor((l) => l.filter((i) => i.opcode === 'sync').length >= 1, 'a first frame');
     // Move the pointer between the root window and the xterm: the cursor changes shape each time, a new frame each.
     for (let i = 0; i < 6; i++) client.send('mouse', i % 2 ? 150 : 20, i % 2 ? 150 : 20, 0);
-    await new Promise((r) => setTimeout(r, 400));
     const syncs = () => client.instructions.filter((i) => i.opcode === 'sync');
+    // The second frame needs a round trip through Xvnc, so wait for it; then give a third time to (wrongly) come.
+    await client.waitFor(() => syncs().length >= 2, 'a second frame');
+    await new Promise((r) => setTimeout(r, 400));
     expect(syncs().length).toBe(2);
     client.echoSyncs = true;
     for (const s of syncs()) client.send('sync', s.args[0]!);

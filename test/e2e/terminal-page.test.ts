@@ -78,14 +78,17 @@ describeLab('terminal page in Chromium', reason, () => {
   it('follows the window size with stty size', async () => {
     await typeInTerminal(page, 'echo "size-a $(stty size)"\n');
     const [, rows1, cols1] = await waitForScreen(page, /size-a (\d+) (\d+)/);
+    const rows = page.locator('.pane:not([hidden]) .xterm-accessibility-tree > div');
+    const rowsBefore = await rows.count();
     await page.setViewportSize({ width: 800, height: 560 });
-    await page.waitForTimeout(300);
+    // Fitting and telling the host happen in one step, so once the terminal has fewer rows the
+    // resize is on the socket ahead of anything typed next.
+    await expect.poll(() => rows.count()).toBeLessThan(rowsBefore);
     await typeInTerminal(page, 'clear; echo "size-b $(stty size)"\n');
     const [, rows2, cols2] = await waitForScreen(page, /size-b (\d+) (\d+)/);
     expect(Number(cols2)).toBeLessThan(Number(cols1));
     expect(Number(rows2)).toBeLessThan(Number(rows1));
-    const visibleRows = await page.locator('.pane:not([hidden]) .xterm-accessibility-tree > div').count();
-    expect(visibleRows).toBe(Number(rows2));
+    expect(await rows.count()).toBe(Number(rows2));
   });
 
   it('pastes UTF-8 (CJK and emoji) into the shell', async () => {
@@ -105,8 +108,14 @@ describeLab('terminal page in Chromium', reason, () => {
     await typeInTerminal(page, 'echo "pid-$$"\n');
     const [, pid] = await waitForScreen(page, /pid-(\d+)/);
     // A blip: the socket dies; the page must reconnect to the same session by itself.
-    await page.evaluate(() => (window as unknown as { __sockets: WebSocket[] }).__sockets.at(-1)!.close(3000, 'test: network blip'));
-    await page.waitForTimeout(1500);
+    type Sockets = { __sockets: WebSocket[] };
+    const socketsBefore = await page.evaluate(() => (window as unknown as Sockets).__sockets.length);
+    await page.evaluate(() => (window as unknown as Sockets).__sockets.at(-1)!.close(3000, 'test: network blip'));
+    // Keys typed while no socket is open are not queued, so wait for the page's new socket to open.
+    await page.waitForFunction((n) => {
+      const sockets = (window as unknown as Sockets).__sockets;
+      return sockets.length > n && sockets.at(-1)!.readyState === WebSocket.OPEN;
+    }, socketsBefore);
     await typeInTerminal(page, 'echo "again-$$"\n');
     await waitForScreen(page, new RegExp(`again-${pid}`));
 

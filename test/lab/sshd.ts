@@ -1,7 +1,7 @@
 // A real OpenSSH sshd on loopback for tests: its own config and host key, logging in as the porthole-lab user.
 import { execFileSync } from 'node:child_process';
 import { ensureLabAccount, LAB_LOCK, LAB_USER, withLock } from './lab-user.js';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './ports.js';
@@ -141,7 +141,15 @@ function ensureLabUser(): { password: string; privateKey: string } {
     execFileSync(SSH_KEYGEN, ['-q', '-t', 'ed25519', '-N', '', '-C', `${LAB_USER}@lab`, '-f', keyPath]);
   }
   const authorizedKeys = join(sshDir, 'authorized_keys');
-  writeFileSync(authorizedKeys, readFileSync(`${keyPath}.pub`));
+  // Test files run in parallel against this one account: rewriting the file in place would leave
+  // it empty for a moment under another file's login, so it is replaced whole and only when it differs.
+  const publicKey = readFileSync(`${keyPath}.pub`);
+  if (!existsSync(authorizedKeys) || !readFileSync(authorizedKeys).equals(publicKey)) {
+    const staged = `${authorizedKeys}.${process.pid}.tmp`;
+    writeFileSync(staged, publicKey, { mode: 0o600 });
+    chownSync(staged, uid, gid);
+    renameSync(staged, authorizedKeys);
+  }
   // StrictModes: ~/.ssh and its files owned by the user and not group/world-writable.
   for (const [path, mode] of [[sshDir, 0o700], [keyPath, 0o600], [`${keyPath}.pub`, 0o644], [authorizedKeys, 0o600]] as const) {
     chownSync(path, uid, gid);

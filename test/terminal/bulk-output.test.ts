@@ -1,6 +1,6 @@
 // Flow control under a flood: 200 MB through one session with bounded memory, a non-acking client held at the watermark, Ctrl-C landing.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { FLOW_HIGH_WATERMARK_BYTES } from '../../shared/limits.js';
+import { FLOW_ACK_EVERY_BYTES, FLOW_HIGH_WATERMARK_BYTES } from '../../shared/limits.js';
 import type { HostView } from '../../shared/api-types.js';
 import { describeLab } from '../lab/availability.js';
 import { sshdUnavailableReason, startSshd, type LabSshd } from '../lab/sshd.js';
@@ -61,8 +61,11 @@ describeLab('bulk output and flow control', sshdUnavailableReason(), () => {
     await client.waitForOutput('go-2');
     // Stop acknowledging from here on: the server must stop reading from SSH.
     (client as unknown as { options: { autoAck: boolean } }).options.autoAck = false;
+    const start = client.bytesReceived;
     client.type('yes porthole-flood\r');
-    await sleep(1500);
+    // At most one ack's worth was unacknowledged when acks stopped, so the flood reaches at least this much.
+    await client.waitFor(() => client.bytesReceived - start >= FLOW_HIGH_WATERMARK_BYTES - FLOW_ACK_EVERY_BYTES, 'the flood up to the watermark');
+    await sleep(500);
     const held = client.bytesReceived;
     await sleep(1000);
     expect(client.bytesReceived).toBe(held);
