@@ -13,7 +13,7 @@ import type { SecretBox } from '../crypto/secret-box.js';
 
 const MAGIC = 'porthole-sealed-recording v1 ';
 /** Enough to recognise a sealed file from its first bytes. */
-export const SEALED_MAGIC_BYTES = MAGIC.length;
+const SEALED_MAGIC_BYTES = MAGIC.length;
 /** The header line is far shorter; a longer one is not ours. */
 export const MAX_HEADER_BYTES = 1024;
 const KEY_BYTES = 32;
@@ -71,9 +71,6 @@ export class RecordSealer {
     return this.seal(Buffer.alloc(0), true);
   }
 }
-
-/** Bytes a sealed write adds to what it seals. */
-export const SEALED_RECORD_OVERHEAD = LENGTH_BYTES + TAG_BYTES;
 
 /** Reads the header line (without its newline): the file's key, unwrapped, and its nonce prefix. */
 export function openSealedHeader(line: string, box: SecretBox, fileName: string): RecordUnsealer {

@@ -24,7 +24,7 @@ export async function searchCast(
   limit: number,
   maxBytes = Infinity,
   signal?: AbortSignal,
-): Promise<{ matches: CastMatch[]; bytes: number; complete: boolean }> {
+): Promise<{ matches: CastMatch[]; complete: boolean }> {
   const needle = query.toLowerCase();
   const matches: CastMatch[] = [];
   const found = (stream: CastMatch['stream']) => (line: TextLine) => {
@@ -67,7 +67,7 @@ export async function searchCast(
     lines.close();
     file.destroy();
   }
-  return { matches, bytes: reader.bytesRead(), complete };
+  return { matches, complete };
 }
 
 /** A long line is cut around the match, so the hit stays readable. */

@@ -106,6 +106,9 @@ describeLab('the Live page in Chromium', reason, () => {
     await expect.poll(() => new URL(admin.url()).search).toMatch(/^\?watch=/);
     await expect.poll(() => screenText(admin)).toContain('alice-42');
     expect(await admin.locator('.watch-bar').innerText()).toMatch(/lab-ssh[\s\S]*Alice Example's terminal · alice-mbp[\s\S]*Read-only/);
+    // The host records by default: the watcher is told so, as the owner is beside her session.
+    await expect.poll(() => admin.locator('.watch-bar').getByText('Recorded', { exact: true }).isVisible()).toBe(true);
+    await expect.poll(() => alice.locator('.session-tools').getByText('Recorded', { exact: true }).isVisible()).toBe(true);
     // Never secret: Alice's page says someone is watching, and who.
     const chip = alice.locator('.workspace .viewers-chip');
     await expect.poll(() => chip.innerText()).toBe('1 watching');

@@ -10,13 +10,14 @@ import { h, replaceChildren } from '../ui/dom';
 import { icon } from '../ui/icons';
 import { listLiveSessions, probeLiveSession, watchDesktopEndpoint, watchTerminalSocket } from './live-api';
 import { endLiveSession } from './live-item';
+import { recordedBadge } from '../recordings/recorded-badge';
 
 export function watchView(sessionId: string): Page {
   const title = h('h1', { class: 'watch-title' }, 'Watching…');
   const who = h('span', { class: 'watch-who muted' });
   const end = h('button', { type: 'button', class: 'btn btn-sm watch-end', 'aria-label': 'End session', title: 'End session', disabled: true }, icon('close', 16), h('span', { class: 'btn-label' }, 'End session'));
   const body = h('div', { class: 'watch-body' });
-  const recorded = h('span', { class: 'rec-badge', title: 'The gateway records this session', hidden: true }, h('span', { class: 'rec-dot', 'aria-hidden': 'true' }), 'Recorded');
+  const recorded = recordedBadge();
   const el = h(
     'div',
     { class: 'watch-page' },

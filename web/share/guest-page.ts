@@ -12,6 +12,7 @@ import { guestDesktopEndpoint, guestTerminalSocket, openShare } from './guest-ap
 import { describeLink, refusalText, type GuestMessage } from './guest-text';
 import { GuestTerminal } from './guest-terminal';
 import { clearTicket, loadTicket, saveTicket, takeToken } from './guest-token';
+import { recordedBadge } from '../recordings/recorded-badge';
 
 /** Refusals after which asking again cannot help: the card offers no retry. */
 const FINAL_REFUSALS = new Set(['not-found', 'expired', 'revoked', 'used-up', 'ended', 'tailnet-only']);
@@ -20,7 +21,7 @@ export function startGuestPage(root: HTMLElement): void {
   const summary = h('span', { class: 'guest-head-summary' });
   const readOnly = h('span', { class: 'badge badge-warn guest-readonly', hidden: true }, icon('eye', 12), 'Read-only');
   const timer = h('span', { class: 'badge guest-head-timer', hidden: true }, icon('clock', 12));
-  const recorded = h('span', { class: 'badge guest-recorded', title: 'The gateway records this session', hidden: true }, h('span', { class: 'rec-dot', 'aria-hidden': 'true' }), 'Recorded');
+  const recorded = recordedBadge('badge guest-recorded');
   const main = h('main', { class: 'guest-main', id: 'main' });
   root.replaceChildren(
     h('header', { class: 'app-header guest-header' }, h('span', { class: 'brand' }, brandMark(), h('span', { class: 'brand-text' }, 'Porthole')), summary, recorded, readOnly, timer),

@@ -4,6 +4,7 @@ import { h } from '../ui/dom';
 import { icon } from '../ui/icons';
 import { openShareDialog, type ShareTarget } from './share-dialog';
 import { createViewersChip } from './viewers-chip';
+import { recordedBadge } from '../recordings/recorded-badge';
 
 export interface SessionToolsTarget {
   sessionId: string;
@@ -35,7 +36,7 @@ export function createSessionTools(canShare: boolean): SessionTools {
     if (!current) return;
     void openShareDialog({ kind: 'session', sessionId: current.sessionId, hostName: current.hostName, protocol: current.protocol });
   });
-  const recordingBadge = h('span', { class: 'rec-badge', title: 'This session is being recorded', role: 'status', hidden: true }, h('span', { class: 'rec-dot', 'aria-hidden': 'true' }), 'Recorded');
+  const recordingBadge = recordedBadge();
   const el = h('div', { class: 'session-tools', hidden: true }, recordingBadge, chip.el, canShare ? share : null);
   return {
     el,

@@ -6,6 +6,7 @@ import type { AuditActor, AuditLog } from '../../audit/audit-log.js';
 import { OWNER_PRINCIPAL } from '../../auth/identity.js';
 import { SESSION_COOKIE, type LocalAuth } from '../../auth/local-auth.js';
 import type { Logger } from '../../log.js';
+import { AttemptLimiter } from '../../share/attempt-limiter.js';
 import { ApiFailure, readJson } from '../errors.js';
 import type { OriginPolicy } from '../origin-policy.js';
 import { assertSameSite, authRequestOf } from '../request-guards.js';
@@ -13,26 +14,12 @@ import { assertSameSite, authRequestOf } from '../request-guards.js';
 /** Local mode's only login is the owner's (tailnet mode has no login step: tailscaled names every request). */
 const ownerFrom = (address: string): AuditActor => ({ principal: OWNER_PRINCIPAL, name: 'Owner', address: address || null });
 
-/** Refused logins go into the audit log a few times a minute per address: a script hammering the route must not fill the database. */
-function refusalThrottle(perMinute = 5) {
-  const seen = new Map<string, { since: number; count: number }>();
-  return {
-    note(address: string): boolean {
-      const now = Date.now();
-      if (seen.size > 10_000) seen.clear();
-      const entry = seen.get(address);
-      if (!entry || now - entry.since > 60_000) {
-        seen.set(address, { since: now, count: 1 });
-        return true;
-      }
-      return ++entry.count <= perMinute;
-    },
-  };
-}
+/** Refused logins audited per address and minute: a script hammering the route must not fill the database. */
+const AUDITED_REFUSALS = { failures: 5, windowMs: 60_000 };
 
 export function authRoutes(auth: LocalAuth, policy: OriginPolicy, log: Logger, audit: AuditLog) {
   const app = new Hono();
-  const refusals = refusalThrottle();
+  const refusals = new AttemptLimiter(AUDITED_REFUSALS, Date.now);
   // Login CSRF: a foreign page must not log a browser in with the attacker's link, nor log it out.
   app.use('*', async (c, next) => {
     assertSameSite(c.req.header(CSRF_HEADER), c.req.header('origin'), policy);
@@ -45,7 +32,8 @@ export function authRoutes(auth: LocalAuth, policy: OriginPolicy, log: Logger, a
     const address = authRequestOf(c).remoteAddress;
     if (!session) {
       log.warn({ event: 'auth.login_link_refused' }, 'login link refused (unknown, used or expired)');
-      if (refusals.note(address)) audit.record({ action: 'auth.login_refused', actor: { principal: 'anonymous', name: 'Unknown', address: address || null }, detail: { method: 'login-link', reason: 'unknown, used or expired' } });
+      if (refusals.retryAfter(address) === 0) audit.record({ action: 'auth.login_refused', actor: { principal: 'anonymous', name: 'Unknown', address: address || null }, detail: { method: 'login-link', reason: 'unknown, used or expired' } });
+      refusals.fail(address);
       throw new ApiFailure('unauthorized', 'this login link was already used or has expired; restart the gateway or run `npm run login-link` for a new one');
     }
     setCookie(c, SESSION_COOKIE, session.sessionId, {

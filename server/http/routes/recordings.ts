@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { HOST_PROTOCOLS } from '../../../shared/api-types.js';
 import type { RecordingSearchResult } from '../../../shared/recording-types.js';
+import { actorOf } from '../../audit/actor.js';
 import type { Identity } from '../../auth/identity.js';
 import { can } from '../../policy/can.js';
 import { SearchBusyError, type RecordingService } from '../../record/recording-service.js';
@@ -11,7 +12,6 @@ import { SealedRecordingError } from '../../record/sealed-records.js';
 import type { RecordingRecord } from '../../store/types.js';
 import { ApiFailure } from '../errors.js';
 import { assertAllowed, authRequestOf, type GatewayEnv } from '../request-guards.js';
-import { actorOf } from '../../audit/actor.js';
 
 const listQuery = z.object({
   host: z.string().min(1).max(100).optional(),
