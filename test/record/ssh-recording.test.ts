@@ -37,8 +37,9 @@ describeLab('ssh session recordings', sshdUnavailableReason(), () => {
   async function recordSession(
     host: HostView,
     commands: { type: string; expect: string; atPrompt?: false }[],
+    on: TestGateway = gw,
   ): Promise<{ view: RecordingView; text: string; sessionId: string }> {
-    const { client, sessionId } = await gw.openTerminal(host.id);
+    const { client, sessionId } = await on.openTerminal(host.id);
     // The person is told their session is recorded.
     await client.waitFor(() => client.messages.some((m) => m.type === 'recording' && m.active), 'the recording notice');
     // bash's prompt ends in "$ ", sometimes followed by an erase to the end of the line.
@@ -50,17 +51,17 @@ describeLab('ssh session recordings', sshdUnavailableReason(), () => {
       await client.waitForOutput(command.expect);
       if (command.atPrompt !== false) await client.waitFor(() => atPrompt(command.expect), `the prompt after ${command.expect}`);
     }
-    expect((await gw.api('DELETE', `/api/sessions/${sessionId}`)).status).toBe(204);
+    expect((await on.api('DELETE', `/api/sessions/${sessionId}`)).status).toBe(204);
     client.close();
     let view: RecordingView | undefined;
     await expect
       .poll(async () => {
-        const list = (await gw.api<RecordingView[]>('GET', `/api/recordings?host=${host.id}`)).body;
+        const list = (await on.api<RecordingView[]>('GET', `/api/recordings?host=${host.id}`)).body;
         view = list.find((r) => r.sessionId === sessionId);
         return view?.state;
       })
       .toBe('complete');
-    const res = await fetch(`${gw.url}/api/recordings/${view!.id}/file`, { headers: { cookie: gw.cookie } });
+    const res = await fetch(`${on.url}/api/recordings/${view!.id}/file`, { headers: { cookie: on.cookie } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/x-asciicast');
     return { view: view!, text: await res.text(), sessionId };
@@ -181,15 +182,9 @@ describeLab('ssh session recordings', sshdUnavailableReason(), () => {
     const plain = await startTestGateway({ recordings: { dir, maxAgeMs: 0, maxTotalBytes: 0, tailnetHosts: { mode: 'on', input: false }, encrypt: false } });
     try {
       const host = await plain.addHost({ name: 'rec-plain', address: sshd.host, port: sshd.port, username: sshd.user, auth: { method: 'password', password: sshd.password }, recording: { mode: 'on' } });
-      const { client, sessionId } = await plain.openTerminal(host.id);
-      client.type('echo plain-$((40+2))\r');
-      await client.waitForOutput('plain-42');
-      expect((await plain.api('DELETE', `/api/sessions/${sessionId}`)).status).toBe(204);
-      client.close();
-      let view: RecordingView | undefined;
-      await expect.poll(async () => (view = (await plain.api<RecordingView[]>('GET', `/api/recordings?host=${host.id}`)).body[0])?.state).toBe('complete');
-      expect(view!.sealed).toBe(false);
-      const stored = readFileSync(join(dir, `${view!.id}.cast`), 'utf8');
+      const { view } = await recordSession(host, [{ type: 'echo plain-$((40+2))\r', expect: 'plain-42' }], plain);
+      expect(view.sealed).toBe(false);
+      const stored = readFileSync(join(dir, `${view.id}.cast`), 'utf8');
       expect(stored).toContain('plain-42');
       expect(parseAsciicast(stored).header.version).toBe(2);
     } finally {
